@@ -1,0 +1,40 @@
+import type { BreakerState } from './faults/circuit-breaker.js';
+
+/** Counters of one cache since it started (`CacheService.stats()`). */
+export interface CacheStatsSnapshot {
+  readonly cache: string;
+  readonly hits: number;
+  readonly misses: number;
+  readonly sets: number;
+  readonly deletes: number;
+  /** Connectivity faults, including calls refused while the breaker was open. */
+  readonly errors: number;
+  /** Stored values that could not be decoded and were treated as misses. */
+  readonly decodeErrors: number;
+  /** Stale values served by stale-while-revalidate or grace. */
+  readonly staleServes: number;
+  readonly loaderRuns: number;
+  /** Times `getOrSet` waited for another process's fill lock. */
+  readonly lockWaits: number;
+  readonly breaker: BreakerState;
+}
+
+/** Mutable counters behind `CacheStatsSnapshot`. */
+export class CacheStats {
+  hits = 0;
+  misses = 0;
+  sets = 0;
+  deletes = 0;
+  errors = 0;
+  decodeErrors = 0;
+  staleServes = 0;
+  loaderRuns = 0;
+  lockWaits = 0;
+
+  constructor(private readonly cache: string) {}
+
+  snapshot(breaker: BreakerState): CacheStatsSnapshot {
+    const { cache, hits, misses, sets, deletes, errors, decodeErrors, staleServes, loaderRuns, lockWaits } = this;
+    return { cache, hits, misses, sets, deletes, errors, decodeErrors, staleServes, loaderRuns, lockWaits, breaker };
+  }
+}

@@ -1,0 +1,400 @@
+import type { CacheStatsSnapshot } from './cache-stats.js';
+import type { CacheContext } from './entries/cache-context.js';
+import type { GetOrSetOptions } from './stampede/get-or-set-options.interface.js';
+import type { Loader } from './stampede/run-loader.js';
+import { EntryIO } from './entries/entry-io.js';
+import { resolveTtl } from './entries/resolve-ttl.js';
+import { CacheArgumentError } from './errors/cache-argument.error.js';
+import { CacheKeyMissingError } from './errors/cache-key-missing.error.js';
+import { CacheLockError } from './errors/cache-lock.error.js';
+import { CacheLock } from './lock/cache-lock.js';
+import { GetOrSetCoordinator } from './stampede/get-or-set-coordinator.js';
+import { newToken } from './store/base-cache-store.js';
+
+/** Selects a key version other than the cache's (Django's `version=` argument). */
+export interface VersionOption {
+  version?: number;
+}
+
+/** Options of `set`, `add` and `setMany`. */
+export interface SetOptions extends VersionOption {
+  /** Tags the value depends on; `invalidateTags` on any of them makes it miss. */
+  tags?: readonly string[];
+}
+
+/** Options of `lock`. Both in seconds. */
+export interface LockOptions {
+  /** The lock expires after this many seconds unless extended. @default 10 */
+  timeout?: number;
+  /** How long to wait for the lock; 0 tries once. @default 10 */
+  blockingTimeout?: number;
+}
+
+const LOCK_POLL_MS = 25;
+const NO_TAGS: readonly string[] = [];
+
+/**
+ * One cache: Django's low-level cache API plus django-redis's extras, tags and stampede-proof `getOrSet`.
+ * Seconds everywhere. Reads fail open (a miss) and writes are skipped when Redis is unreachable and `failOpen`
+ * is on; `incr`/`decr`, versions, locks and `invalidateTags` always fail loudly with `CacheUnavailableError`.
+ */
+export class CacheService {
+  private readonly io: EntryIO;
+  private readonly coordinator: GetOrSetCoordinator;
+
+  /** @internal Built by `CacheModule` or `createCache`. */
+  constructor(private readonly context: CacheContext) {
+    this.io = new EntryIO(context);
+    this.coordinator = new GetOrSetCoordinator(context, this.io);
+  }
+
+  /** The cache's name (`default` for the injected `CacheService`). */
+  get name(): string {
+    return this.context.options.name;
+  }
+
+  /** Returns the value, or `fallback` on a miss. A stored `null` is returned as `null`. */
+  async get<T = unknown>(key: string, fallback?: T, options?: VersionOption): Promise<T | undefined> {
+    const outcome = await this.io.read('get', this.context.keys.entry(key, options?.version), NO_TAGS);
+    if (outcome.status !== 'fresh') {
+      this.context.stats.misses++;
+      return fallback;
+    }
+    this.context.stats.hits++;
+    return outcome.entry.value as T;
+  }
+
+  /**
+   * Stores a value for `ttl` seconds (`undefined` = default, `null` = forever, `0` = delete it).
+   * @throws CacheKeyError, CacheSerializationError, CacheValueTooLargeError, CacheTtlError before anything is written.
+   */
+  async set(key: string, value: unknown, ttl?: number | null, options?: SetOptions): Promise<void> {
+    const { keys, guard, store, stats, options: cache } = this.context;
+    const storedKey = keys.entry(key, options?.version);
+    const seconds = resolveTtl(ttl, cache.defaultTtl);
+    if (seconds === 0) {
+      await this.delete(key, options);
+      return;
+    }
+    const data = await this.encode(key, value, options?.tags);
+    if (!data) return;
+    const stored = await guard.run(
+      'set',
+      () => store.set(storedKey, data, seconds).then(() => true),
+      () => false,
+    );
+    if (stored) stats.sets++;
+  }
+
+  /** Stores the value only if the key is absent (atomically); true when it was stored. */
+  async add(key: string, value: unknown, ttl?: number | null, options?: SetOptions): Promise<boolean> {
+    const { keys, guard, store, stats, options: cache } = this.context;
+    const storedKey = keys.entry(key, options?.version);
+    const seconds = resolveTtl(ttl, cache.defaultTtl);
+    const data = await this.encode(key, value, options?.tags);
+    if (!data) return false;
+    if (seconds === 0) return !(await this.has(key, options));
+    const added = await guard.run(
+      'add',
+      () => store.add(storedKey, data, seconds),
+      () => false,
+    );
+    if (added) stats.sets++;
+    return added;
+  }
+
+  /**
+   * Returns the cached value, or runs `loader`, stores and returns its result. Concurrent callers share one
+   * loader run (per process, and across processes through a short Redis lock). A loader error reaches every
+   * waiting caller and nothing is cached, unless a `grace` value may be served.
+   */
+  getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
+    return this.coordinator.run(key, loader, options);
+  }
+
+  /** Returns the found keys and their values (missing keys are absent from the map). */
+  async getMany<T = unknown>(keys: readonly string[], options?: VersionOption): Promise<Map<string, T>> {
+    const { keys: layout, guard, store, stats } = this.context;
+    const storedKeys = keys.map((key) => layout.entry(key, options?.version));
+    const data = await guard.run(
+      'getMany',
+      () => store.getMany(storedKeys),
+      () => storedKeys.map(() => undefined),
+    );
+    const entries = await this.io.readMany('getMany', data);
+    const found = new Map<string, T>();
+    entries.forEach((entry, i) => {
+      if (entry) found.set(keys[i]!, entry.value as T);
+    });
+    stats.hits += found.size;
+    stats.misses += keys.length - found.size;
+    return found;
+  }
+
+  /**
+   * Stores many values with one TTL; returns the keys that could not be stored. Every value is encoded
+   * before anything is written, so a bad value stores nothing.
+   */
+  async setMany(
+    entries: Record<string, unknown> | Iterable<readonly [string, unknown]>,
+    ttl?: number | null,
+    options?: SetOptions,
+  ): Promise<string[]> {
+    const { keys, guard, store, stats, options: cache } = this.context;
+    const pairs = Symbol.iterator in entries ? [...entries] : Object.entries(entries);
+    const seconds = resolveTtl(ttl, cache.defaultTtl);
+    const storedKeys = pairs.map(([key]) => keys.entry(key, options?.version));
+    if (seconds === 0) {
+      await this.deleteMany(
+        pairs.map(([key]) => key),
+        options,
+      );
+      return [];
+    }
+    const tokens = await this.tagTokens(options?.tags);
+    const encoded = await Promise.all(pairs.map(([key, value]) => this.io.encode(key, { value, ...tokens })));
+    const writable = storedKeys.flatMap((storedKey, i) => (encoded[i] ? [[storedKey, encoded[i]!] as const] : []));
+    const failedStored = new Set(
+      await guard.run(
+        'setMany',
+        () => store.setMany(writable, seconds),
+        () => writable.map(([storedKey]) => storedKey),
+      ),
+    );
+    const failed = pairs.filter((_, i) => !encoded[i] || failedStored.has(storedKeys[i]!)).map(([key]) => key);
+    stats.sets += pairs.length - failed.length;
+    return failed;
+  }
+
+  /** Deletes a key; true when it existed. */
+  async delete(key: string, options?: VersionOption): Promise<boolean> {
+    const storedKey = this.context.keys.entry(key, options?.version);
+    const deleted = await this.context.guard.run(
+      'delete',
+      () => this.context.store.delete(storedKey),
+      () => false,
+    );
+    if (deleted) this.context.stats.deletes++;
+    return deleted;
+  }
+
+  /** Deletes many keys; returns how many existed. */
+  async deleteMany(keys: readonly string[], options?: VersionOption): Promise<number> {
+    const storedKeys = keys.map((key) => this.context.keys.entry(key, options?.version));
+    const count = await this.context.guard.run(
+      'deleteMany',
+      () => this.context.store.deleteMany(storedKeys),
+      () => 0,
+    );
+    this.context.stats.deletes += count;
+    return count;
+  }
+
+  /** True when `get` would return a value (expired, stale and tag-invalidated entries count as absent). */
+  async has(key: string, options?: VersionOption): Promise<boolean> {
+    const outcome = await this.io.read('has', this.context.keys.entry(key, options?.version));
+    return outcome.status === 'fresh';
+  }
+
+  /** Sets a new TTL (seconds; default TTL when omitted, `null` = forever, `0` = delete); true when the key existed. */
+  async touch(key: string, ttl?: number | null, options?: VersionOption): Promise<boolean> {
+    const { keys, guard, store, options: cache } = this.context;
+    const seconds = resolveTtl(ttl, cache.defaultTtl);
+    if (seconds === 0) return this.delete(key, options);
+    const storedKey = keys.entry(key, options?.version);
+    return guard.run(
+      'touch',
+      () => store.touch(storedKey, seconds),
+      () => false,
+    );
+  }
+
+  /**
+   * Atomically adds `delta` to an integer value and returns the result.
+   * @throws CacheKeyMissingError when the key is missing; CacheValueError when the value is not an integer.
+   */
+  async incr(key: string, delta = 1, options?: VersionOption): Promise<number> {
+    if (!Number.isSafeInteger(delta)) throw new CacheArgumentError('incr', 'delta', delta, 'a safe integer');
+    const { keys, guard, store } = this.context;
+    const storedKey = keys.entry(key, options?.version);
+    const value = await guard.runStrict('incr', () => store.incr(storedKey, delta));
+    if (value === undefined) throw new CacheKeyMissingError(key);
+    return value;
+  }
+
+  /** `incr` with `-delta`. */
+  decr(key: string, delta = 1, options?: VersionOption): Promise<number> {
+    return this.incr(key, -delta, options);
+  }
+
+  /**
+   * Moves a key's value (and TTL) to version + delta and returns the new version, as Django's `incr_version`.
+   * @throws CacheKeyMissingError when the key is missing at that version.
+   */
+  async incrVersion(key: string, delta = 1, options?: VersionOption): Promise<number> {
+    const { keys, guard, store, options: cache } = this.context;
+    const version = options?.version ?? cache.version;
+    const next = version + delta;
+    const from = keys.entry(key, version);
+    const to = keys.entry(key, next);
+    const moved = await guard.runStrict('incrVersion', () => store.rename(from, to));
+    if (!moved) throw new CacheKeyMissingError(key);
+    return next;
+  }
+
+  /** `incrVersion` with `-delta`. */
+  decrVersion(key: string, delta = 1, options?: VersionOption): Promise<number> {
+    return this.incrVersion(key, -delta, options);
+  }
+
+  /** Deletes every key of this cache (SCAN on its prefix; never FLUSHDB, never another prefix's keys). */
+  async clear(): Promise<number> {
+    const { keys, guard, store } = this.context;
+    return guard.run(
+      'clear',
+      () => store.clear(keys.everything()),
+      () => 0,
+    );
+  }
+
+  /** Remaining seconds; `null` when the key never expires; 0 when it is missing. */
+  async ttl(key: string, options?: VersionOption): Promise<number | null> {
+    const storedKey = this.context.keys.entry(key, options?.version);
+    const ms = await this.context.guard.run(
+      'ttl',
+      () => this.context.store.ttl(storedKey),
+      () => undefined,
+    );
+    if (ms === undefined) return 0;
+    return ms === null ? null : Math.ceil(ms / 1000);
+  }
+
+  /** Sets the key's TTL in seconds (`null` = forever, `0` = delete); true when the key existed. */
+  expire(key: string, ttl: number | null, options?: VersionOption): Promise<boolean> {
+    if (ttl === undefined) throw new CacheArgumentError('expire', 'ttl', ttl, 'seconds, or null for never');
+    return this.touch(key, ttl, options);
+  }
+
+  /** Removes the key's TTL; true when it had one. */
+  async persist(key: string, options?: VersionOption): Promise<boolean> {
+    const storedKey = this.context.keys.entry(key, options?.version);
+    return this.context.guard.run(
+      'persist',
+      () => this.context.store.persist(storedKey),
+      () => false,
+    );
+  }
+
+  /** Deletes the keys of this cache matching a glob (SCAN, never KEYS); returns how many. */
+  async deletePattern(glob: string, options?: VersionOption): Promise<number> {
+    const pattern = this.context.keys.pattern(assertGlob(glob), options?.version);
+    const count = await this.context.guard.run(
+      'deletePattern',
+      () => this.context.store.clear(pattern),
+      () => 0,
+    );
+    this.context.stats.deletes += count;
+    return count;
+  }
+
+  /** Yields the keys of this cache matching a glob (SCAN, never KEYS). Throws when Redis is unreachable. */
+  async *iterKeys(glob: string, options?: VersionOption): AsyncIterable<string> {
+    const { keys, store, guard } = this.context;
+    const pattern = keys.pattern(assertGlob(glob), options?.version);
+    const iterator = store.scan(pattern)[Symbol.asyncIterator]();
+    for (;;) {
+      const batch = await guard.runStrict('iterKeys', () => iterator.next());
+      if (batch.done) return;
+      for (const storedKey of batch.value) yield keys.userKey(storedKey, options?.version);
+    }
+  }
+
+  /**
+   * Makes every entry carrying one of `tags` miss from now on, including values whose loader is still running.
+   * @throws CacheUnavailableError when Redis is unreachable: a lost invalidation would serve stale data.
+   */
+  async invalidateTags(tags: readonly string[]): Promise<void> {
+    const { keys, guard, store } = this.context;
+    const tagKeys = [...new Set(tags)].map((tag) => keys.tag(tag));
+    if (tagKeys.length) await guard.runStrict('invalidateTags', () => store.deleteMany(tagKeys));
+  }
+
+  /**
+   * Acquires a distributed lock, waiting up to `blockingTimeout` seconds.
+   * @throws CacheLockError when not acquired in time; CacheUnavailableError when Redis is unreachable.
+   */
+  async lock(name: string, options: LockOptions = {}): Promise<CacheLock> {
+    const timeout = options.timeout ?? 10;
+    const blockingTimeout = options.blockingTimeout ?? 10;
+    if (!(timeout > 0) || !Number.isFinite(timeout))
+      throw new CacheArgumentError('lock', 'timeout', timeout, 'seconds > 0');
+    if (!(blockingTimeout >= 0))
+      throw new CacheArgumentError('lock', 'blockingTimeout', blockingTimeout, 'seconds >= 0');
+    const { keys, guard, store, stats } = this.context;
+    const lockKey = keys.lock(name);
+    const token = newToken();
+    const deadline = Date.now() + blockingTimeout * 1000;
+    for (;;) {
+      if (await guard.runStrict('lock', () => store.acquireLock(lockKey, token, timeout * 1000))) {
+        return new CacheLock(name, lockKey, token, timeout, this.context);
+      }
+      if (Date.now() >= deadline) throw new CacheLockError(name, `not acquired within ${blockingTimeout}s`);
+      stats.lockWaits++;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, deadline - Date.now())));
+    }
+  }
+
+  /** Runs `task` while holding the lock `name`, and releases it afterwards. */
+  async withLock<T>(name: string, task: () => T | Promise<T>, options?: LockOptions): Promise<T> {
+    const lock = await this.lock(name, options);
+    try {
+      return await task();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  /**
+   * Resolves true once the store is connected, false if it is not within `timeoutMs` (the cache still works
+   * then: it fails open until Redis answers).
+   */
+  ready(timeoutMs = 2_000): Promise<boolean> {
+    return this.context.store.ready(timeoutMs);
+  }
+
+  /** Counters since start, and the circuit breaker's state. */
+  stats(): CacheStatsSnapshot {
+    return this.context.stats.snapshot(this.context.guard.breaker.state);
+  }
+
+  /** Waits for background refreshes, then releases the connection (quit when no other cache shares it). */
+  async close(): Promise<void> {
+    await this.coordinator.drain();
+    await this.context.store.close();
+  }
+
+  private async encode(key: string, value: unknown, tags: readonly string[] | undefined): Promise<Buffer | undefined> {
+    const tagged = await this.tagTokens(tags);
+    return this.io.encode(key, { value, ...tagged });
+  }
+
+  /** Current tokens for `set`-style writes; a tagged value written while Redis is down carries no valid token. */
+  private async tagTokens(tags: readonly string[] | undefined): Promise<{ tags?: Record<string, string> }> {
+    if (!tags?.length) return {};
+    const { keys, guard, store } = this.context;
+    const unique = [...new Set(tags)];
+    const tagKeys = unique.map((tag) => keys.tag(tag));
+    const tokens = await guard.run(
+      'set',
+      () => store.ensureTags(tagKeys),
+      () => unique.map(() => ''),
+    );
+    return { tags: Object.fromEntries(unique.map((tag, i) => [tag, tokens[i]!])) };
+  }
+}
+
+function assertGlob(glob: string): string {
+  if (typeof glob !== 'string' || glob.length === 0)
+    throw new CacheArgumentError('iterKeys', 'glob', glob, 'a non-empty string');
+  return glob;
+}

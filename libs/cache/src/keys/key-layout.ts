@@ -1,0 +1,52 @@
+import type { ResolvedCacheOptions } from '../cache-options.js';
+import { normalizeKey } from './entry-key.js';
+import { escapeGlob } from './glob.js';
+
+/**
+ * Every key family of one cache. Entries use the key function (`prefix:version:key`); Stash's own keys sit
+ * under `prefix:~<family>:`, which no integer version can produce, so they never collide with entries.
+ */
+export class KeyLayout {
+  private readonly prefix: string;
+
+  constructor(private readonly options: ResolvedCacheOptions) {
+    this.prefix = options.keyPrefix;
+  }
+
+  /** Stored key of a user key at a version (the cache's version when omitted). */
+  entry(key: unknown, version = this.options.version): string {
+    return this.options.keyFunction(normalizeKey(key, this.options.maxKeyLength), this.prefix, version);
+  }
+
+  /** Key holding a tag's current token. */
+  tag(tag: unknown): string {
+    return `${this.prefix}:~tag:${normalizeKey(tag, this.options.maxKeyLength)}`;
+  }
+
+  /** Key of a user lock (`CacheService.lock`). */
+  lock(name: unknown): string {
+    return `${this.prefix}:~lock:${normalizeKey(name, this.options.maxKeyLength)}`;
+  }
+
+  /** Key of the cross-process fill lock that guards `getOrSet` for one stored key. */
+  fill(storedKey: string): string {
+    return `${this.prefix}:~fill:${storedKey.slice(this.prefix.length + 1)}`;
+  }
+
+  /** SCAN pattern matching every key of this cache, Stash's own included. */
+  everything(): string {
+    return `${escapeGlob(this.prefix)}:*`;
+  }
+
+  /** SCAN pattern for a user glob at a version; the prefix and version are escaped, the glob is not. */
+  pattern(glob: string, version = this.options.version): string {
+    return this.options.keyFunction(glob, escapeGlob(this.prefix), version);
+  }
+
+  /** The user key of a stored entry key (the stored key itself under a custom key function). */
+  userKey(storedKey: string, version = this.options.version): string {
+    if (this.options.customKeyFunction) return storedKey;
+    const head = `${this.prefix}:${version}:`;
+    return storedKey.startsWith(head) ? storedKey.slice(head.length) : storedKey;
+  }
+}

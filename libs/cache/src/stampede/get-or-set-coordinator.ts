@@ -1,0 +1,258 @@
+import type { CacheEntry } from '../codec/cache-entry.js';
+import type { CacheContext } from '../entries/cache-context.js';
+import type { EntryIO, ReadOutcome } from '../entries/entry-io.js';
+import type { GetOrSetOptions } from './get-or-set-options.interface.js';
+import { newToken } from '../store/base-cache-store.js';
+import { planGetOrSet, type GetOrSetPlan as Plan } from './get-or-set-plan.js';
+import { runLoader, shouldRefreshEarly, type Loader } from './run-loader.js';
+
+const POLL_MIN_MS = 10;
+const POLL_MAX_MS = 100;
+
+/** A value and the tag tokens it is valid under (none for untagged values, or when Redis was down). */
+interface Served<T> {
+  readonly value: T;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
+/** A read-or-fill in progress for one stored key, shared by the callers that arrive while it runs. */
+interface Flight {
+  readonly served: Promise<Served<unknown>>;
+  /** One check, after the flight settles, that its tags were not invalidated while callers joined it. */
+  stillValid?: Promise<boolean>;
+}
+
+/**
+ * `getOrSet` with stampede protection. In one process, concurrent calls for a key share one read and one
+ * loader run. Across processes, a short Redis lock lets one process compute while the others poll (bounded by
+ * `stampede.lockWait`) or are served the previous value. Tag tokens are captured before the loader starts, so
+ * a value computed from data that an invalidation superseded is stored already invalid; callers that joined a
+ * flight re-check its tokens once it settles, so none of them gets a value invalidated before it arrived.
+ */
+export class GetOrSetCoordinator {
+  private readonly flights = new Map<string, Flight>();
+  private readonly refreshes = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly context: CacheContext,
+    private readonly io: EntryIO,
+  ) {}
+
+  run<T>(key: string, loader: Loader<T>, options: GetOrSetOptions = {}): Promise<T> {
+    const plan = planGetOrSet(this.context, key, loader, options);
+    const existing = this.flights.get(plan.storedKey);
+    if (existing) return this.join(existing, plan, true);
+    return this.start(plan).then((served) => served.value as T);
+  }
+
+  /** Waits for background refreshes still running (on shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.refreshes.values()]);
+  }
+
+  private start<T>(plan: Plan<T>): Promise<Served<unknown>> {
+    const flight: Flight = {
+      served: this.readOrFill(plan).finally(() => {
+        if (this.flights.get(plan.storedKey) === flight) this.flights.delete(plan.storedKey);
+      }),
+    };
+    this.flights.set(plan.storedKey, flight);
+    return flight.served;
+  }
+
+  private async join<T>(flight: Flight, plan: Plan<T>, mayRetry: boolean): Promise<T> {
+    const served = await flight.served;
+    if (!served.tags) return served.value as T;
+    // The flight read its tokens before this caller arrived: an invalidation in between must not be missed.
+    flight.stillValid ??= this.io.tokensCurrent('getOrSet', served.tags);
+    if (await flight.stillValid) return served.value as T;
+    if (!mayRetry) return (await this.readOrFill(plan)).value as T;
+    const next = this.flights.get(plan.storedKey);
+    return next ? this.join(next, plan, false) : this.start(plan).then((fresh) => fresh.value as T);
+  }
+
+  private async readOrFill<T>(plan: Plan<T>): Promise<Served<T>> {
+    const { stats } = this.context;
+    const outcome = await this.io.read('getOrSet', plan.storedKey, plan.tags);
+    if (outcome.status === 'fresh') {
+      stats.hits++;
+      const { freshUntil, computeMs } = outcome.entry;
+      if (plan.beta !== undefined && freshUntil !== undefined && computeMs !== undefined) {
+        if (shouldRefreshEarly(freshUntil, computeMs, plan.beta)) this.refreshInBackground(plan);
+      }
+      return served(outcome.entry);
+    }
+    if (outcome.status === 'stale' && Date.now() < (outcome.entry.freshUntil ?? 0) + plan.staleMs) {
+      stats.staleServes++;
+      this.refreshInBackground(plan);
+      return served(outcome.entry);
+    }
+    stats.misses++;
+    return this.fill(plan, this.graceEntry(plan, outcome));
+  }
+
+  private async fill<T>(plan: Plan<T>, fallback: CacheEntry | undefined): Promise<Served<T>> {
+    const { guard, store, keys, stats, options } = this.context;
+    const tokens = await this.captureTags(plan);
+    const lockKey = keys.fill(plan.storedKey);
+    const owner = newToken();
+    const lockMs = options.stampede.lockTtl * 1000;
+    const tryLock = () =>
+      guard.run(
+        'getOrSet',
+        () => store.acquireLock(lockKey, owner, lockMs),
+        () => undefined,
+      );
+    let locked = await tryLock();
+    if (locked === false) {
+      if (fallback) {
+        stats.staleServes++;
+        return served(fallback);
+      }
+      stats.lockWaits++;
+      const filled = await this.waitForFill(plan, lockKey);
+      if (filled) return served(filled);
+      locked = await tryLock();
+    }
+    try {
+      return await this.load(plan, tokens, fallback);
+    } finally {
+      if (locked)
+        await guard.run(
+          'getOrSet',
+          () => store.releaseLock(lockKey, owner),
+          () => false,
+        );
+    }
+  }
+
+  private async load<T>(
+    plan: Plan<T>,
+    tokens: string[] | undefined,
+    fallback: CacheEntry | undefined,
+  ): Promise<Served<T>> {
+    const { stats, logger, options } = this.context;
+    const started = Date.now();
+    let value: T;
+    stats.loaderRuns++;
+    try {
+      value = await runLoader(plan.userKey, plan.loader, plan.loaderTimeout);
+    } catch (error) {
+      if (!fallback) throw error;
+      stats.staleServes++;
+      logger.warn(
+        `Cache "${options.name}": loader for ${JSON.stringify(plan.userKey)} failed (${(error as Error).message}); ` +
+          'serving the stale value within grace.',
+      );
+      return served(fallback);
+    }
+    if (!tokens) return { value };
+    const tags = plan.tags.length ? Object.fromEntries(plan.tags.map((tag, i) => [tag, tokens[i]!])) : undefined;
+    await this.store(plan, value, tags, Date.now() - started);
+    return { value, tags };
+  }
+
+  private async store(
+    plan: Plan<unknown>,
+    value: unknown,
+    tags: Record<string, string> | undefined,
+    computeMs: number,
+  ): Promise<void> {
+    const { ttl, staleMs, graceMs, beta } = plan;
+    if (ttl === 0) return;
+    const { guard, store, stats } = this.context;
+    const extraMs = ttl === null ? 0 : Math.max(staleMs, graceMs);
+    const keepsMeta = ttl !== null && (extraMs > 0 || beta !== undefined);
+    const entry: CacheEntry = {
+      value,
+      ...(tags ? { tags } : {}),
+      ...(keepsMeta ? { freshUntil: Date.now() + ttl * 1000 } : {}),
+      ...(keepsMeta && beta !== undefined ? { computeMs } : {}),
+    };
+    const data = await this.io.encode(plan.userKey, entry);
+    if (!data) return;
+    const storeTtl = ttl === null ? null : ttl + extraMs / 1000;
+    const stored = await guard.run(
+      'getOrSet',
+      () => store.set(plan.storedKey, data, storeTtl).then(() => true),
+      () => false,
+    );
+    if (stored) stats.sets++;
+  }
+
+  /** Tokens of the plan's tags, taken before loading; undefined when Redis is down (then nothing is stored). */
+  private captureTags(plan: Plan<unknown>): Promise<string[] | undefined> {
+    if (plan.tags.length === 0) return Promise.resolve([]);
+    const { guard, store, keys } = this.context;
+    return guard.run(
+      'getOrSet',
+      () => store.ensureTags(plan.tags.map((tag) => keys.tag(tag))),
+      () => undefined,
+    );
+  }
+
+  private async waitForFill(plan: Plan<unknown>, lockKey: string): Promise<CacheEntry | undefined> {
+    const { guard, store, options } = this.context;
+    const deadline = Date.now() + options.stampede.lockWait * 1000;
+    let delay = POLL_MIN_MS;
+    while (Date.now() < deadline) {
+      await sleep(Math.min(delay, deadline - Date.now()));
+      delay = Math.min(delay * 2, POLL_MAX_MS);
+      const outcome = await this.io.read('getOrSet', plan.storedKey, plan.tags);
+      if (outcome.status === 'fresh') return outcome.entry;
+      const holder = await guard.run(
+        'getOrSet',
+        () => store.get(lockKey),
+        () => undefined,
+      );
+      if (!holder) return undefined;
+    }
+    return undefined;
+  }
+
+  private refreshInBackground(plan: Plan<unknown>): void {
+    if (this.refreshes.has(plan.storedKey)) return;
+    const { guard, store, keys, options, logger } = this.context;
+    const refresh = (async () => {
+      const tokens = await this.captureTags(plan);
+      const lockKey = keys.fill(plan.storedKey);
+      const owner = newToken();
+      const lockMs = options.stampede.lockTtl * 1000;
+      const locked = await guard.run(
+        'getOrSet',
+        () => store.acquireLock(lockKey, owner, lockMs),
+        () => false,
+      );
+      if (!locked) return;
+      try {
+        await this.load(plan, tokens, undefined);
+      } finally {
+        await guard.run(
+          'getOrSet',
+          () => store.releaseLock(lockKey, owner),
+          () => false,
+        );
+      }
+    })()
+      .catch((error: Error) =>
+        logger.warn(
+          `Cache "${options.name}": background refresh of ${JSON.stringify(plan.userKey)} failed: ${error.message}`,
+        ),
+      )
+      .finally(() => this.refreshes.delete(plan.storedKey));
+    this.refreshes.set(plan.storedKey, refresh);
+  }
+
+  private graceEntry(plan: Plan<unknown>, outcome: ReadOutcome): CacheEntry | undefined {
+    if (outcome.status !== 'stale') return undefined;
+    return Date.now() < (outcome.entry.freshUntil ?? 0) + plan.graceMs ? outcome.entry : undefined;
+  }
+}
+
+function served<T>(entry: CacheEntry): Served<T> {
+  return entry.tags ? { value: entry.value as T, tags: entry.tags } : { value: entry.value as T };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

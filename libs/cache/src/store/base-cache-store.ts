@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import type { CacheStore, StoreTtl } from './cache-store.interface.js';
+
+/** A fresh, unguessable tag or lock token. */
+export function newToken(): string {
+  return `${Date.now().toString(36)}.${randomBytes(9).toString('base64url')}`;
+}
+
+/**
+ * Derives batch and tag operations from the single-key primitives, as Django's BaseCache does. Subclasses
+ * override them where the backend has a native or atomic form.
+ */
+export abstract class BaseCacheStore implements CacheStore {
+  abstract get(key: string): Promise<Buffer | undefined>;
+  abstract set(key: string, data: Buffer, ttl: StoreTtl): Promise<void>;
+  abstract add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean>;
+  abstract delete(key: string): Promise<boolean>;
+  abstract touch(key: string, ttl: StoreTtl): Promise<boolean>;
+  abstract clear(pattern: string): Promise<number>;
+  abstract incr(key: string, delta: number): Promise<number | undefined>;
+  abstract rename(from: string, to: string): Promise<boolean>;
+  abstract ttl(key: string): Promise<number | null | undefined>;
+  abstract persist(key: string): Promise<boolean>;
+  abstract scan(pattern: string): AsyncIterable<string[]>;
+  abstract releaseLock(key: string, token: string): Promise<boolean>;
+  abstract extendLock(key: string, token: string, ttlMs: number): Promise<boolean>;
+  abstract close(): Promise<void>;
+
+  async ready(_timeoutMs: number): Promise<boolean> {
+    return true;
+  }
+
+  getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
+    return Promise.all(keys.map((key) => this.get(key)));
+  }
+
+  async setMany(entries: ReadonlyArray<readonly [string, Buffer]>, ttl: StoreTtl): Promise<string[]> {
+    const results = await Promise.allSettled(entries.map(([key, data]) => this.set(key, data, ttl)));
+    return entries.filter((_, i) => results[i]?.status === 'rejected').map(([key]) => key);
+  }
+
+  async deleteMany(keys: readonly string[]): Promise<number> {
+    const deleted = await Promise.all(keys.map((key) => this.delete(key)));
+    return deleted.filter(Boolean).length;
+  }
+
+  async readWithTags(key: string, tagKeys: readonly string[]): Promise<[Buffer | undefined, (string | undefined)[]]> {
+    const [data, ...tokens] = await Promise.all([this.get(key), ...tagKeys.map((tag) => this.get(tag))]);
+    return [data, tokens.map((token) => token?.toString('utf8'))];
+  }
+
+  async ensureTags(tagKeys: readonly string[]): Promise<string[]> {
+    return Promise.all(
+      tagKeys.map(async (tag) => {
+        await this.add(tag, Buffer.from(newToken(), 'utf8'), null);
+        const token = await this.get(tag);
+        return token ? token.toString('utf8') : newToken();
+      }),
+    );
+  }
+
+  acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return this.add(key, Buffer.from(token, 'utf8'), ttlMs / 1000);
+  }
+}

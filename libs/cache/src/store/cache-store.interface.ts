@@ -1,0 +1,56 @@
+/**
+ * TTL handed to a store: seconds (> 0, fractions allowed), or `null` for never. The service has already
+ * resolved defaults and handled `0`.
+ */
+export type StoreTtl = number | null;
+
+/**
+ * What a cache backend must do. Keys are final stored keys; values are encoded bytes. `BaseCacheStore` derives
+ * the batch and tag operations from the single-key ones; a backend overrides them where it can do better
+ * (MGET, pipelines, Lua).
+ */
+export interface CacheStore {
+  get(key: string): Promise<Buffer | undefined>;
+  set(key: string, data: Buffer, ttl: StoreTtl): Promise<void>;
+  /** Stores only when the key is absent; true when stored. */
+  add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean>;
+  /** True when the key existed. */
+  delete(key: string): Promise<boolean>;
+  /** Sets a new TTL on an existing key; true when it existed. */
+  touch(key: string, ttl: StoreTtl): Promise<boolean>;
+  /** Deletes every key matching a glob (SCAN, never KEYS or FLUSHDB); returns how many. */
+  clear(pattern: string): Promise<number>;
+
+  getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]>;
+  /** Returns the keys that could not be stored. */
+  setMany(entries: ReadonlyArray<readonly [string, Buffer]>, ttl: StoreTtl): Promise<string[]>;
+  deleteMany(keys: readonly string[]): Promise<number>;
+  /** Atomically adds `delta` to an integer; undefined when the key is missing. */
+  incr(key: string, delta: number): Promise<number | undefined>;
+  /** Moves a key, keeping its TTL; false when `from` is missing. */
+  rename(from: string, to: string): Promise<boolean>;
+  /** Remaining lifetime in ms; null when it never expires; undefined when missing. */
+  ttl(key: string): Promise<number | null | undefined>;
+  /** Removes a key's TTL; true when it had one. */
+  persist(key: string): Promise<boolean>;
+  /** Yields batches of keys matching a glob. */
+  scan(pattern: string): AsyncIterable<string[]>;
+
+  /** Reads a value and the current tokens of some tags in one round trip. */
+  readWithTags(key: string, tagKeys: readonly string[]): Promise<[Buffer | undefined, (string | undefined)[]]>;
+  /** Returns each tag's token, creating absent ones with a fresh token. */
+  ensureTags(tagKeys: readonly string[]): Promise<string[]>;
+
+  /** SET NX with a TTL in ms; true when acquired. */
+  acquireLock(key: string, token: string, ttlMs: number): Promise<boolean>;
+  /** Deletes the lock only if `token` still owns it. */
+  releaseLock(key: string, token: string): Promise<boolean>;
+  /** Resets the lock's TTL only if `token` still owns it. */
+  extendLock(key: string, token: string, ttlMs: number): Promise<boolean>;
+
+  /** Resolves true once the store can serve, false when it cannot within `timeoutMs`. */
+  ready(timeoutMs: number): Promise<boolean>;
+
+  /** Releases what the store opened. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import type { Cluster, Redis } from 'ioredis';
+
+const SCRIPT_NAMES = ['incr-existing', 'touch', 'lock-release', 'lock-extend'] as const;
+type ScriptName = (typeof SCRIPT_NAMES)[number];
+
+const SOURCES = new Map<ScriptName, string>(
+  SCRIPT_NAMES.map((name) => [name, readFileSync(new URL(`./${name}.lua`, import.meta.url), 'utf8')]),
+);
+
+/** The scripts as client methods: ioredis runs them with EVALSHA and falls back to EVAL on NOSCRIPT. */
+export interface StashScripts {
+  stashIncrExisting(key: string, delta: number): Promise<number | null>;
+  stashTouch(key: string, ttlMs: number | ''): Promise<number>;
+  stashLockRelease(key: string, token: string): Promise<number>;
+  stashLockExtend(key: string, token: string, ttlMs: number): Promise<number>;
+}
+
+const METHOD_NAMES: Record<ScriptName, keyof StashScripts> = {
+  'incr-existing': 'stashIncrExisting',
+  touch: 'stashTouch',
+  'lock-release': 'stashLockRelease',
+  'lock-extend': 'stashLockExtend',
+};
+
+/** Defines Stash's scripts on a client once (loaded from the `.lua` files beside this one). */
+export function withStashScripts(client: Redis | Cluster): (Redis | Cluster) & StashScripts {
+  const scripted = client as (Redis | Cluster) & StashScripts;
+  if (typeof scripted.stashIncrExisting !== 'function') {
+    for (const [name, lua] of SOURCES) client.defineCommand(METHOD_NAMES[name], { numberOfKeys: 1, lua });
+  }
+  return scripted;
+}

@@ -1,0 +1,179 @@
+import type { Cluster, Redis } from 'ioredis';
+import type { StoreTtl } from './cache-store.interface.js';
+import { BaseCacheStore, newToken } from './base-cache-store.js';
+import { withStashScripts, type StashScripts } from './lua/lua-scripts.js';
+import { CacheValueError } from '../errors/cache-value.error.js';
+import { whenReady } from '../connection/redis-connections.js';
+
+const SCAN_COUNT = 500;
+
+/** The Redis backend: native commands for every derived operation, Lua where atomicity needs it. */
+export class RedisCacheStore extends BaseCacheStore {
+  private readonly client: (Redis | Cluster) & StashScripts;
+
+  /** @param release called by `close()`; the connection registry decides whether the client is quit. */
+  constructor(
+    client: Redis | Cluster,
+    private readonly release: () => Promise<void> = async () => undefined,
+  ) {
+    super();
+    this.client = withStashScripts(client);
+  }
+
+  async get(key: string): Promise<Buffer | undefined> {
+    return (await this.client.getBuffer(key)) ?? undefined;
+  }
+
+  async set(key: string, data: Buffer, ttl: StoreTtl): Promise<void> {
+    if (ttl === null) await this.client.set(key, data);
+    else await this.client.set(key, data, 'PX', toMs(ttl));
+  }
+
+  async add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean> {
+    const reply =
+      ttl === null ? await this.client.set(key, data, 'NX') : await this.client.set(key, data, 'PX', toMs(ttl), 'NX');
+    return reply === 'OK';
+  }
+
+  async delete(key: string): Promise<boolean> {
+    return (await this.client.del(key)) === 1;
+  }
+
+  async touch(key: string, ttl: StoreTtl): Promise<boolean> {
+    return (await this.client.stashTouch(key, ttl === null ? '' : toMs(ttl))) === 1;
+  }
+
+  async clear(pattern: string): Promise<number> {
+    let count = 0;
+    for await (const keys of this.scan(pattern)) {
+      if (keys.length > 0) count += await this.unlink(keys);
+    }
+    return count;
+  }
+
+  override async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.client.mgetBuffer(...keys);
+    return values.map((value) => value ?? undefined);
+  }
+
+  override async setMany(entries: ReadonlyArray<readonly [string, Buffer]>, ttl: StoreTtl): Promise<string[]> {
+    if (entries.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const [key, data] of entries) {
+      if (ttl === null) pipeline.set(key, data);
+      else pipeline.set(key, data, 'PX', toMs(ttl));
+    }
+    const results = (await pipeline.exec()) ?? [];
+    return entries.filter((_, i) => results[i]?.[0]).map(([key]) => key);
+  }
+
+  override async deleteMany(keys: readonly string[]): Promise<number> {
+    return keys.length === 0 ? 0 : this.client.del(...keys);
+  }
+
+  async incr(key: string, delta: number): Promise<number | undefined> {
+    try {
+      const value = await this.client.stashIncrExisting(key, delta);
+      return value === null ? undefined : Number(value);
+    } catch (error) {
+      if (error instanceof Error && /not an integer|out of range|overflow/i.test(error.message)) {
+        throw new CacheValueError(key, 'the stored value is not an integer, or the result overflows', { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async rename(from: string, to: string): Promise<boolean> {
+    try {
+      await this.client.rename(from, to);
+      return true;
+    } catch (error) {
+      if (error instanceof Error && /no such key/i.test(error.message)) return false;
+      throw error;
+    }
+  }
+
+  async ttl(key: string): Promise<number | null | undefined> {
+    const ms = await this.client.pttl(key);
+    if (ms === -2) return undefined;
+    return ms === -1 ? null : ms;
+  }
+
+  async persist(key: string): Promise<boolean> {
+    return (await this.client.persist(key)) === 1;
+  }
+
+  async *scan(pattern: string): AsyncIterable<string[]> {
+    const nodes = isCluster(this.client) ? this.client.nodes('master') : [this.client];
+    for (const node of nodes) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+        cursor = next;
+        if (keys.length > 0) yield keys;
+      } while (cursor !== '0');
+    }
+  }
+
+  override async readWithTags(
+    key: string,
+    tagKeys: readonly string[],
+  ): Promise<[Buffer | undefined, (string | undefined)[]]> {
+    if (tagKeys.length === 0) return [await this.get(key), []];
+    const [[readError, data], [tagsError, tokens]] = ((await this.client
+      .pipeline()
+      .getBuffer(key)
+      .mget(...tagKeys)
+      .exec()) ?? []) as [[Error | null, Buffer | null], [Error | null, (string | null)[]]];
+    if (readError ?? tagsError) throw readError ?? tagsError;
+    return [data ?? undefined, tokens.map((token) => token ?? undefined)];
+  }
+
+  override async ensureTags(tagKeys: readonly string[]): Promise<string[]> {
+    if (tagKeys.length === 0) return [];
+    const pipeline = this.client.pipeline();
+    for (const tag of tagKeys) pipeline.set(tag, newToken(), 'NX').get(tag);
+    const results = (await pipeline.exec()) ?? [];
+    return tagKeys.map((_, i) => {
+      const [error, token] = results[i * 2 + 1] ?? [new Error('no reply')];
+      if (error) throw error;
+      // Evicted between SET NX and GET: a token nothing carries keeps the entry invalid, which is safe.
+      return typeof token === 'string' ? token : newToken();
+    });
+  }
+
+  override async acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.client.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+  }
+
+  async releaseLock(key: string, token: string): Promise<boolean> {
+    return (await this.client.stashLockRelease(key, token)) === 1;
+  }
+
+  async extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
+    return (await this.client.stashLockExtend(key, token, Math.max(1, Math.ceil(ttlMs)))) === 1;
+  }
+
+  override ready(timeoutMs: number): Promise<boolean> {
+    return whenReady(this.client, timeoutMs);
+  }
+
+  async close(): Promise<void> {
+    await this.release();
+  }
+
+  private async unlink(keys: string[]): Promise<number> {
+    if (!isCluster(this.client)) return this.client.unlink(...keys);
+    const counts = await Promise.all(keys.map((key) => this.client.unlink(key)));
+    return counts.reduce((sum, n) => sum + n, 0);
+  }
+}
+
+function toMs(ttlSeconds: number): number {
+  return Math.max(1, Math.ceil(ttlSeconds * 1000));
+}
+
+function isCluster(client: Redis | Cluster): client is Cluster {
+  return (client as Cluster).isCluster === true;
+}
