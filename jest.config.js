@@ -4,6 +4,7 @@ const shared = {
   testEnvironment: 'node',
   moduleNameMapper: {
     '^@stash/cache$': '<rootDir>/libs/cache/src/index.ts',
+    '^@stash/session$': '<rootDir>/libs/session/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
