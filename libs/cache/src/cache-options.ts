@@ -68,6 +68,13 @@ const CACHE_OPTION_NAMES = new Set<string>([
   'memory',
   'stampede',
 ]);
+const GROUP_OPTION_NAMES = {
+  breaker: new Set(['threshold', 'cooldownMs']),
+  memory: new Set(['maxEntries', 'maxBytes']),
+  stampede: new Set(['lockTtl', 'lockWait']),
+} as const;
+// setTimeout turns longer delays into 1 ms, which would time out every command at once.
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const MODULE_OPTION_NAMES = new Set<string>([...CACHE_OPTION_NAMES, 'caches', 'isGlobal']);
 
 /** Validates `CacheModule` options and returns each cache's resolved options, `default` first. */
@@ -81,10 +88,42 @@ export function resolveModuleOptions(raw: CacheModuleOptions | undefined): Resol
     throw new CacheConfigError('caches.default', caches.default, 'the default cache configured at the top level');
   }
   delete (defaultCache as { isGlobal?: boolean }).isGlobal;
-  return [
+  const resolved = [
     resolveCacheOptions(DEFAULT_CACHE_NAME, defaultCache, ''),
     ...Object.entries(caches).map(([name, cache]) => resolveCacheOptions(name, cache, `caches.${name}.`)),
   ];
+  assertSeparateNamespaces(resolved);
+  return resolved;
+}
+
+/**
+ * Two Redis caches on one server whose prefixes are equal or nested (`shop`, `shop:2`) would read each other's
+ * keys, and `clear()` on one would delete the other's.
+ */
+function assertSeparateNamespaces(caches: readonly ResolvedCacheOptions[]): void {
+  const onRedis = caches.filter((cache) => cache.store === 'redis' && !cache.connection.client);
+  for (const [i, a] of onRedis.entries()) {
+    for (const b of onRedis.slice(i + 1)) {
+      if (serverOf(a) !== serverOf(b)) continue;
+      const [outer, inner] = a.keyPrefix.length <= b.keyPrefix.length ? [a, b] : [b, a];
+      if (inner.keyPrefix === outer.keyPrefix || inner.keyPrefix.startsWith(`${outer.keyPrefix}:`)) {
+        const path = inner.name === DEFAULT_CACHE_NAME ? 'keyPrefix' : `caches.${inner.name}.keyPrefix`;
+        throw new CacheConfigError(
+          path,
+          inner.keyPrefix,
+          `a prefix that neither equals nor extends cache "${outer.name}"'s ("${outer.keyPrefix}") on the same server`,
+        );
+      }
+    }
+  }
+}
+
+function serverOf(cache: ResolvedCacheOptions): string {
+  const { url = CACHE_DEFAULTS.url, redis, sentinels, name, cluster } = cache.connection;
+  if (cluster) return JSON.stringify(cluster.nodes);
+  if (sentinels) return JSON.stringify([sentinels, name, redis?.db ?? 0]);
+  const { hostname, port, pathname } = new URL(url);
+  return JSON.stringify([hostname, port || '6379', redis?.db ?? (Number(pathname.slice(1)) || 0)]);
 }
 
 /** Validates one cache's options; `path` prefixes option names in error messages. */
@@ -104,14 +143,33 @@ export function resolveCacheOptions(name: string, raw: CacheOptions, path = ''):
       `only one of url, client, cluster, sentinels (${targets[0]} is set)`,
     );
   }
-  if (raw.url !== undefined && !/^rediss?:\/\/[^\s]*$/.test(String(raw.url))) {
-    throw new CacheConfigError(at('url'), raw.url, 'a redis:// or rediss:// URL');
+  if (raw.url !== undefined && !isRedisUrl(raw.url)) {
+    throw new CacheConfigError(at('url'), raw.url, 'a redis:// or rediss:// URL, with an optional integer db (/2)');
   }
-  if (raw.sentinels !== undefined && (!Array.isArray(raw.sentinels) || typeof raw.name !== 'string' || !raw.name)) {
+  if (raw.sentinels !== undefined && (!Array.isArray(raw.sentinels) || raw.sentinels.length === 0)) {
+    throw new CacheConfigError(at('sentinels'), raw.sentinels, 'a non-empty array of { host, port }');
+  }
+  if (raw.sentinels !== undefined && (typeof raw.name !== 'string' || !raw.name)) {
     throw new CacheConfigError(at('name'), raw.name, 'the master name monitored by the sentinels');
   }
   if (raw.cluster !== undefined && (!Array.isArray(raw.cluster?.nodes) || raw.cluster.nodes.length === 0)) {
     throw new CacheConfigError(at('cluster.nodes'), raw.cluster?.nodes, 'a non-empty array of cluster nodes');
+  }
+  if (raw.client !== undefined && typeof (raw.client as { on?: unknown } | null)?.on !== 'function') {
+    throw new CacheConfigError(at('client'), raw.client, 'an ioredis Redis or Cluster client');
+  }
+  if (raw.redis !== undefined) assertObject(at('redis'), raw.redis);
+  if (raw.redis?.keyPrefix !== undefined) {
+    throw new CacheConfigError(
+      at('redis.keyPrefix'),
+      raw.redis.keyPrefix,
+      "nothing: ioredis's keyPrefix is not applied to SCAN patterns, so clear() would miss keys; use keyPrefix",
+    );
+  }
+  for (const group of ['breaker', 'memory', 'stampede'] as const) {
+    if (raw[group] === undefined) continue;
+    assertObject(at(group), raw[group]);
+    assertKnownKeys(at(`${group}.`), raw[group], GROUP_OPTION_NAMES[group]);
   }
 
   const keyPrefix = raw.keyPrefix ?? CACHE_DEFAULTS.keyPrefix;
@@ -175,7 +233,11 @@ export function resolveCacheOptions(name: string, raw: CacheOptions, path = ''):
     maxValueBytes: optionalPositive(at('maxValueBytes'), raw.maxValueBytes),
     onValueTooLarge,
     maxKeyLength: positive(at('maxKeyLength'), raw.maxKeyLength, CACHE_DEFAULTS.maxKeyLength, 64),
-    commandTimeout: positive(at('commandTimeout'), raw.commandTimeout, CACHE_DEFAULTS.commandTimeout),
+    commandTimeout: atMost(
+      at('commandTimeout'),
+      positive(at('commandTimeout'), raw.commandTimeout, CACHE_DEFAULTS.commandTimeout),
+      MAX_TIMER_MS,
+    ),
     failOpen: raw.failOpen ?? CACHE_DEFAULTS.failOpen,
     breaker: Object.freeze({
       threshold: positive(at('breaker.threshold'), raw.breaker?.threshold, CACHE_DEFAULTS.breaker.threshold),
@@ -200,6 +262,21 @@ function positive(option: string, value: unknown, fallback: number, min = 0): nu
   if (value === undefined) return fallback;
   if (!isNonNegative(value) || value <= min) throw new CacheConfigError(option, value, `a finite number > ${min}`);
   return value;
+}
+
+function atMost(option: string, value: number, max: number): number {
+  if (value > max) throw new CacheConfigError(option, value, `a finite number <= ${max}`);
+  return value;
+}
+
+function isRedisUrl(value: unknown): boolean {
+  if (typeof value !== 'string' || !/^rediss?:\/\/[^\s]*$/.test(value)) return false;
+  try {
+    // The path is the db number (ioredis would send SELECT with whatever it holds).
+    return /^(\/\d*)?$/.test(new URL(value).pathname);
+  } catch {
+    return false;
+  }
 }
 
 function optionalPositive(option: string, value: unknown): number | undefined {

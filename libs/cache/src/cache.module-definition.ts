@@ -10,6 +10,9 @@ export interface CacheModuleExtras {
   cacheNames?: string[];
 }
 
+/** DI token of the cache names the module provides for injection (`caches` keys, or `cacheNames`). @internal */
+export const CACHE_NAMES = Symbol('CACHE_NAMES');
+
 export const {
   ConfigurableModuleClass: ConfigurableCacheModule,
   OPTIONS_TYPE: CACHE_OPTIONS_TYPE,

@@ -1,6 +1,14 @@
-import { Inject, Injectable, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  Optional,
+  type LoggerService,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { CacheModuleOptions } from './cache-options.interface.js';
 import { CACHE_LOGGER, CACHE_MODULE_OPTIONS } from './cache.constants.js';
+import { CACHE_NAMES } from './cache.module-definition.js';
 import { buildCache } from './cache.factory.js';
 import { resolveModuleOptions } from './cache-options.js';
 import type { CacheService } from './cache.service.js';
@@ -21,10 +29,22 @@ export class CacheRegistry implements OnModuleInit, OnApplicationShutdown {
   constructor(
     @Inject(CACHE_MODULE_OPTIONS) options: CacheModuleOptions,
     @Inject(CACHE_LOGGER) private readonly logger: LoggerService,
+    @Optional() @Inject(CACHE_NAMES) injectable: readonly string[] = [],
   ) {
+    const resolved = resolveModuleOptions(options);
+    // Check before opening any connection: a failed bootstrap never reaches the shutdown hook that closes them.
+    const configured = resolved.map((cache) => cache.name);
+    const missing = injectable.find((name) => !configured.includes(name));
+    if (missing !== undefined) {
+      throw new CacheConfigError(
+        'cacheNames',
+        missing,
+        `names of caches the options factory returns under caches (have: ${configured.join(', ')})`,
+      );
+    }
     this.connections = new RedisConnections(logger);
-    for (const resolved of resolveModuleOptions(options)) {
-      this.caches.set(resolved.name, buildCache(resolved, this.connections, logger));
+    for (const cache of resolved) {
+      this.caches.set(cache.name, buildCache(cache, this.connections, logger));
     }
   }
 

@@ -39,6 +39,7 @@ export function whenReady(client: Redis | Cluster, timeoutMs: number): Promise<b
  */
 export class RedisConnections {
   private readonly shared = new Map<string, { client: Redis | Cluster; users: number }>();
+  private unshared = 0;
 
   constructor(private readonly logger: LoggerService) {}
 
@@ -48,7 +49,10 @@ export class RedisConnections {
       connection.client.on('ready', onReady);
       return { client: connection.client, release: async () => void connection.client?.off('ready', onReady) };
     }
-    const id = JSON.stringify([connection, options.commandTimeout]);
+    // JSON drops functions (retryStrategy, dnsLookup, ...): caches whose options hold any get a client each.
+    const id = hasFunction(connection)
+      ? `unshared:${++this.unshared}`
+      : JSON.stringify([connection, options.commandTimeout]);
     let slot = this.shared.get(id);
     if (!slot) {
       slot = { client: this.open(options), users: 0 };
@@ -124,4 +128,10 @@ async function quit(client: Redis | Cluster): Promise<void> {
   } catch {
     client.disconnect();
   }
+}
+
+function hasFunction(value: unknown): boolean {
+  if (typeof value === 'function') return true;
+  if (value === null || typeof value !== 'object') return false;
+  return Object.values(value).some(hasFunction);
 }

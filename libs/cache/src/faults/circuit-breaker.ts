@@ -9,6 +9,7 @@ export class CircuitBreaker {
   private failures = 0;
   private openedAt = 0;
   private probing = false;
+  private probeAt = 0;
   private current: BreakerState = 'closed';
 
   constructor(private readonly settings: { readonly threshold: number; readonly cooldownMs: number }) {}
@@ -24,8 +25,10 @@ export class CircuitBreaker {
       this.current = 'half-open';
       this.probing = false;
     }
-    if (this.current === 'half-open' && !this.probing) {
+    // A probe whose outcome never came back (neither success nor failure) must not hold the breaker forever.
+    if (this.current === 'half-open' && (!this.probing || now - this.probeAt >= this.settings.cooldownMs)) {
       this.probing = true;
+      this.probeAt = now;
       return true;
     }
     return false;

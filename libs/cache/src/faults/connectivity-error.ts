@@ -1,7 +1,8 @@
 import { CacheError } from '../errors/cache.error.js';
 
-// Replies that mean "this server cannot serve right now", not "your command is wrong".
-const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS)\b/;
+// Replies that mean "this server cannot serve right now", not "your command is wrong": OOM (maxmemory reached
+// under noeviction) and MISCONF (writes refused after a failed RDB save) included.
+const UNAVAILABLE_REPLIES = /^(LOADING|BUSY|MASTERDOWN|CLUSTERDOWN|TRYAGAIN|READONLY|NOREPLICAS|OOM|MISCONF)\b/;
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -28,4 +29,10 @@ export function isConnectivityError(error: unknown): boolean {
     error.name === 'ClusterAllFailedError' ||
     CLIENT_MESSAGES.test(error.message)
   );
+}
+
+/** True when the error carries (or wraps) a reply from the server: proof that Redis answered. */
+export function isServerReply(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'ReplyError' || isServerReply(error.cause);
 }

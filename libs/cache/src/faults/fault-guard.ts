@@ -1,7 +1,7 @@
 import type { LoggerService } from '@nestjs/common';
 import type { CacheStats } from '../cache-stats.js';
 import { CircuitBreaker } from './circuit-breaker.js';
-import { isConnectivityError } from './connectivity-error.js';
+import { isConnectivityError, isServerReply } from './connectivity-error.js';
 import { CacheUnavailableError } from '../errors/cache-unavailable.error.js';
 
 const BREAKER_OPEN = new Error('circuit breaker is open');
@@ -40,7 +40,11 @@ export class FaultGuard {
         return result;
       },
       (error: unknown) => {
-        if (!isConnectivityError(error)) throw error;
+        if (!isConnectivityError(error)) {
+          // The server answered (WRONGTYPE, a codec or value error): it is reachable, whatever the command's fate.
+          if (isServerReply(error)) this.breaker.success();
+          throw error;
+        }
         this.breaker.failure();
         return this.fault(operation, error as Error, fallback, mayFailOpen);
       },
