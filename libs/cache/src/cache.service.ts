@@ -1,12 +1,16 @@
 import type { CacheStatsSnapshot } from './cache-stats.js';
 import type { CacheContext } from './entries/cache-context.js';
+import type { FragmentOptions, FragmentRender } from './fragments/fragment-options.interface.js';
 import type { GetOrSetOptions } from './stampede/get-or-set-options.interface.js';
 import type { Loader } from './stampede/run-loader.js';
+import { ConditionalWrites } from './entries/conditional-writes.js';
 import { EntryIO } from './entries/entry-io.js';
+import { cacheFragment, invalidateFragment } from './fragments/cache-fragment.js';
 import { resolveTtl } from './entries/resolve-ttl.js';
 import { CacheArgumentError } from './errors/cache-argument.error.js';
 import { CacheKeyMissingError } from './errors/cache-key-missing.error.js';
 import { CacheLockError } from './errors/cache-lock.error.js';
+import { errorMessage } from './errors/error-message.js';
 import { CacheLock } from './lock/cache-lock.js';
 import { GetOrSetCoordinator } from './stampede/get-or-set-coordinator.js';
 import { newToken } from './store/base-cache-store.js';
@@ -41,11 +45,18 @@ const NO_TAGS: readonly string[] = [];
 export class CacheService {
   private readonly io: EntryIO;
   private readonly coordinator: GetOrSetCoordinator;
+  private readonly conditional: ConditionalWrites;
 
   /** @internal Built by `CacheModule` or `createCache`. */
   constructor(private readonly context: CacheContext) {
     this.io = new EntryIO(context);
     this.coordinator = new GetOrSetCoordinator(context, this.io);
+    this.conditional = new ConditionalWrites(context, this.io);
+  }
+
+  /** @internal The parts of this cache, for Stash's page cache (raw page bytes, known tags, fill locks). */
+  get internals(): CacheContext {
+    return this.context;
   }
 
   /** The cache's name (`default` for the injected `CacheService`). */
@@ -65,7 +76,9 @@ export class CacheService {
   }
 
   /**
-   * Stores a value for `ttl` seconds (`undefined` = default, `null` = forever, `0` = delete it).
+   * Stores a value for `ttl` seconds (`undefined` = default, `null` = forever, `0` = delete it). Tag tokens are
+   * taken now, at write time: for a value read from a database, `getOrSet` (tokens taken before the loader) is
+   * race-free where `set` is not.
    * @throws CacheKeyError, CacheSerializationError, CacheValueTooLargeError, CacheTtlError before anything is written.
    */
   async set(key: string, value: unknown, ttl?: number | null, options?: SetOptions): Promise<void> {
@@ -77,7 +90,11 @@ export class CacheService {
       return;
     }
     const data = await this.encode(key, value, options?.tags);
-    if (!data) return;
+    if (!data) {
+      // Skipped as too large: the value it was meant to replace must not go on being served.
+      await this.delete(key, options);
+      return;
+    }
     const stored = await guard.run(
       'set',
       () => store.set(storedKey, data, seconds).then(() => true),
@@ -86,17 +103,23 @@ export class CacheService {
     if (stored) stats.sets++;
   }
 
-  /** Stores the value only if the key is absent (atomically); true when it was stored. */
+  /**
+   * Stores the value only if `get` would miss the key (atomically): absent, expired, past its fresh time,
+   * tag-invalidated or undecodable. True only when it was stored.
+   */
   async add(key: string, value: unknown, ttl?: number | null, options?: SetOptions): Promise<boolean> {
-    const { keys, guard, store, stats, options: cache } = this.context;
+    const { keys, guard, stats, options: cache } = this.context;
     const storedKey = keys.entry(key, options?.version);
     const seconds = resolveTtl(ttl, cache.defaultTtl);
-    const data = await this.encode(key, value, options?.tags);
-    if (!data) return false;
+    const tags = this.uniqueTags(options?.tags);
+    const encoded = await this.io.prepare(key, value, tags, false);
+    if (!encoded) return false;
     if (seconds === 0) return !(await this.has(key, options));
+    const data = this.io.finish(key, encoded, await this.tagTokens(tags), false);
+    if (!data) return false;
     const added = await guard.run(
       'add',
-      () => store.add(storedKey, data, seconds),
+      () => this.conditional.add(storedKey, data, seconds),
       () => false,
     );
     if (added) stats.sets++;
@@ -108,7 +131,8 @@ export class CacheService {
    * loader run (per process, and across processes through a short Redis lock). A loader error reaches every
    * waiting caller and nothing is cached, unless a `grace` value may be served.
    */
-  getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
+  async getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
+    // async, so that a bad key or option rejects like every other method instead of throwing at the call.
     return this.coordinator.run(key, loader, options);
   }
 
@@ -121,7 +145,7 @@ export class CacheService {
       () => store.getMany(storedKeys),
       () => storedKeys.map(() => undefined),
     );
-    const entries = await this.io.readMany('getMany', data);
+    const entries = await this.io.readMany('getMany', storedKeys, data);
     const found = new Map<string, T>();
     entries.forEach((entry, i) => {
       if (entry) found.set(keys[i]!, entry.value as T);
@@ -151,9 +175,14 @@ export class CacheService {
       );
       return [];
     }
-    const tokens = await this.tagTokens(options?.tags);
-    const encoded = await Promise.all(pairs.map(([key, value]) => this.io.encode(key, { value, ...tokens })));
+    const tags = this.uniqueTags(options?.tags);
+    const prepared = await Promise.all(pairs.map(([key, value]) => this.io.prepare(key, value, tags)));
+    const tokens = prepared.some(Boolean) ? await this.tagTokens(tags) : {};
+    const encoded = prepared.map((value, i) => value && this.io.finish(pairs[i]![0], value, tokens));
     const writable = storedKeys.flatMap((storedKey, i) => (encoded[i] ? [[storedKey, encoded[i]!] as const] : []));
+    const skipped = pairs.filter((_, i) => !encoded[i]).map(([key]) => key);
+    // Values skipped as too large must not leave the values they were meant to replace in place.
+    if (skipped.length) await this.deleteMany(skipped, options);
     const failedStored = new Set(
       await guard.run(
         'setMany',
@@ -196,15 +225,19 @@ export class CacheService {
     return outcome.status === 'fresh';
   }
 
-  /** Sets a new TTL (seconds; default TTL when omitted, `null` = forever, `0` = delete); true when the key existed. */
+  /**
+   * Sets a new TTL (seconds; default TTL when omitted, `null` = forever, `0` = delete); true when the key existed.
+   * An entry kept for stale-while-revalidate or grace becomes fresh for the new TTL (its stale tail follows);
+   * one already past its fresh time counts as missing, as for `get`.
+   */
   async touch(key: string, ttl?: number | null, options?: VersionOption): Promise<boolean> {
-    const { keys, guard, store, options: cache } = this.context;
+    const { keys, guard, options: cache } = this.context;
     const seconds = resolveTtl(ttl, cache.defaultTtl);
     if (seconds === 0) return this.delete(key, options);
     const storedKey = keys.entry(key, options?.version);
     return guard.run(
       'touch',
-      () => store.touch(storedKey, seconds),
+      () => this.conditional.touch(storedKey, seconds),
       () => false,
     );
   }
@@ -214,7 +247,7 @@ export class CacheService {
    * @throws CacheKeyMissingError when the key is missing; CacheValueError when the value is not an integer.
    */
   async incr(key: string, delta = 1, options?: VersionOption): Promise<number> {
-    if (!Number.isSafeInteger(delta)) throw new CacheArgumentError('incr', 'delta', delta, 'a safe integer');
+    assertDelta('incr', delta);
     const { keys, guard, store } = this.context;
     const storedKey = keys.entry(key, options?.version);
     const value = await guard.runStrict('incr', () => store.incr(storedKey, delta));
@@ -223,8 +256,9 @@ export class CacheService {
   }
 
   /** `incr` with `-delta`. */
-  decr(key: string, delta = 1, options?: VersionOption): Promise<number> {
-    return this.incr(key, -delta, options);
+  async decr(key: string, delta = 1, options?: VersionOption): Promise<number> {
+    // Checked before negating: -'1' and -null would otherwise pass as valid deltas.
+    return this.incr(key, -assertDelta('decr', delta), options);
   }
 
   /**
@@ -232,6 +266,7 @@ export class CacheService {
    * @throws CacheKeyMissingError when the key is missing at that version.
    */
   async incrVersion(key: string, delta = 1, options?: VersionOption): Promise<number> {
+    assertDelta('incrVersion', delta);
     const { keys, guard, store, options: cache } = this.context;
     const version = options?.version ?? cache.version;
     const next = version + delta;
@@ -243,8 +278,8 @@ export class CacheService {
   }
 
   /** `incrVersion` with `-delta`. */
-  decrVersion(key: string, delta = 1, options?: VersionOption): Promise<number> {
-    return this.incrVersion(key, -delta, options);
+  async decrVersion(key: string, delta = 1, options?: VersionOption): Promise<number> {
+    return this.incrVersion(key, -assertDelta('decrVersion', delta), options);
   }
 
   /** Deletes every key of this cache (SCAN on its prefix; never FLUSHDB, never another prefix's keys). */
@@ -257,12 +292,15 @@ export class CacheService {
     );
   }
 
-  /** Remaining seconds; `null` when the key never expires; 0 when it is missing. */
+  /**
+   * Remaining fresh lifetime in seconds (rounded up; the stale tail of an SWR/grace entry excluded); `null` when
+   * the key never expires; 0 when it is missing or past its fresh time.
+   */
   async ttl(key: string, options?: VersionOption): Promise<number | null> {
     const storedKey = this.context.keys.entry(key, options?.version);
     const ms = await this.context.guard.run(
       'ttl',
-      () => this.context.store.ttl(storedKey),
+      () => this.conditional.ttl(storedKey),
       () => undefined,
     );
     if (ms === undefined) return 0;
@@ -270,34 +308,42 @@ export class CacheService {
   }
 
   /** Sets the key's TTL in seconds (`null` = forever, `0` = delete); true when the key existed. */
-  expire(key: string, ttl: number | null, options?: VersionOption): Promise<boolean> {
+  async expire(key: string, ttl: number | null, options?: VersionOption): Promise<boolean> {
     if (ttl === undefined) throw new CacheArgumentError('expire', 'ttl', ttl, 'seconds, or null for never');
     return this.touch(key, ttl, options);
   }
 
-  /** Removes the key's TTL; true when it had one. */
+  /** Removes the key's TTL (an SWR/grace entry becomes fresh for good); true when it had one. */
   async persist(key: string, options?: VersionOption): Promise<boolean> {
     const storedKey = this.context.keys.entry(key, options?.version);
     return this.context.guard.run(
       'persist',
-      () => this.context.store.persist(storedKey),
+      () => this.conditional.persist(storedKey),
       () => false,
     );
   }
 
-  /** Deletes the keys of this cache matching a glob (SCAN, never KEYS); returns how many. */
+  /**
+   * Deletes the entries of this cache matching a glob (SCAN, never KEYS); returns how many. Stash's own keys
+   * (tag tokens, locks, fill locks) are never matched.
+   */
   async deletePattern(glob: string, options?: VersionOption): Promise<number> {
-    const pattern = this.context.keys.pattern(assertGlob(glob), options?.version);
+    const { keys } = this.context;
+    const pattern = keys.pattern(assertGlob(glob), options?.version);
     const count = await this.context.guard.run(
       'deletePattern',
-      () => this.context.store.clear(pattern),
+      () => this.context.store.clear(pattern, keys.reserved()),
       () => 0,
     );
     this.context.stats.deletes += count;
     return count;
   }
 
-  /** Yields the keys of this cache matching a glob (SCAN, never KEYS). Throws when Redis is unreachable. */
+  /**
+   * Yields the keys of this cache's entries matching a glob (SCAN, never KEYS): user keys with the default key
+   * function, stored keys under a custom `keyFunction` (which cannot be inverted). Stash's own keys are never
+   * yielded. Throws when Redis is unreachable.
+   */
   async *iterKeys(glob: string, options?: VersionOption): AsyncIterable<string> {
     const { keys, store, guard } = this.context;
     const pattern = keys.pattern(assertGlob(glob), options?.version);
@@ -305,7 +351,9 @@ export class CacheService {
     for (;;) {
       const batch = await guard.runStrict('iterKeys', () => iterator.next());
       if (batch.done) return;
-      for (const storedKey of batch.value) yield keys.userKey(storedKey, options?.version);
+      for (const storedKey of batch.value) {
+        if (!keys.isReserved(storedKey)) yield keys.userKey(storedKey, options?.version);
+      }
     }
   }
 
@@ -334,24 +382,40 @@ export class CacheService {
     const lockKey = keys.lock(name);
     const token = newToken();
     const deadline = Date.now() + blockingTimeout * 1000;
-    for (;;) {
+    for (let waited = false; ; waited = true) {
       if (await guard.runStrict('lock', () => store.acquireLock(lockKey, token, timeout * 1000))) {
         return new CacheLock(name, lockKey, token, timeout, this.context);
       }
       if (Date.now() >= deadline) throw new CacheLockError(name, `not acquired within ${blockingTimeout}s`);
-      stats.lockWaits++;
+      // One wait per call, however many polls it takes (getOrSet's fill-lock waits count alike).
+      if (!waited) stats.lockWaits++;
       await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, deadline - Date.now())));
     }
   }
 
-  /** Runs `task` while holding the lock `name`, and releases it afterwards. */
+  /**
+   * Runs `task` while holding the lock `name`, and releases it afterwards.
+   * @throws the task's own error when it fails (a failed release is then logged as a warning, not thrown);
+   *   CacheLockError when the task succeeded but the lock expired before the release.
+   */
   async withLock<T>(name: string, task: () => T | Promise<T>, options?: LockOptions): Promise<T> {
     const lock = await this.lock(name, options);
+    let result: T;
     try {
-      return await task();
-    } finally {
-      await lock.release();
+      result = await task();
+    } catch (error) {
+      await lock
+        .release()
+        .catch((releaseError: unknown) =>
+          this.context.logger.warn(
+            `Cache "${this.name}": lock ${JSON.stringify(name)} not released after its task failed ` +
+              `(${errorMessage(releaseError)}); rethrowing the task's error.`,
+          ),
+        );
+      throw error;
     }
+    await lock.release();
+    return result;
   }
 
   /**
@@ -367,22 +431,34 @@ export class CacheService {
     return this.context.stats.snapshot(this.context.guard.breaker.state);
   }
 
-  /** Waits for background refreshes, then releases the connection (quit when no other cache shares it). */
+  /**
+   * Aborts background refreshes (their loaders' signals), waits for them to settle for at most 5 s, then
+   * releases the connection (quit when no other cache shares it).
+   */
   async close(): Promise<void> {
     await this.coordinator.drain();
     await this.context.store.close();
   }
 
+  /** Encodes and checks the value first, so that a refused value creates no tag token. */
   private async encode(key: string, value: unknown, tags: readonly string[] | undefined): Promise<Buffer | undefined> {
-    const tagged = await this.tagTokens(tags);
-    return this.io.encode(key, { value, ...tagged });
+    const unique = this.uniqueTags(tags);
+    const encoded = await this.io.prepare(key, value, unique);
+    return encoded && this.io.finish(key, encoded, await this.tagTokens(unique));
+  }
+
+  /** Distinct tags, each validated (CacheKeyError) before anything is encoded or written. */
+  private uniqueTags(tags: readonly string[] | undefined): string[] {
+    if (!tags?.length) return [];
+    const unique = [...new Set(tags)];
+    unique.forEach((tag) => this.context.keys.tag(tag));
+    return unique;
   }
 
   /** Current tokens for `set`-style writes; a tagged value written while Redis is down carries no valid token. */
-  private async tagTokens(tags: readonly string[] | undefined): Promise<{ tags?: Record<string, string> }> {
-    if (!tags?.length) return {};
+  private async tagTokens(unique: readonly string[]): Promise<{ tags?: Record<string, string> }> {
+    if (!unique.length) return {};
     const { keys, guard, store } = this.context;
-    const unique = [...new Set(tags)];
     const tagKeys = unique.map((tag) => keys.tag(tag));
     const tokens = await guard.run(
       'set',
@@ -391,6 +467,42 @@ export class CacheService {
     );
     return { tags: Object.fromEntries(unique.map((tag, i) => [tag, tokens[i]!])) };
   }
+
+  /**
+   * Returns the cached text of a template fragment, or renders, stores and returns it (Django's `{% cache %}`),
+   * through `getOrSet`, so concurrent misses render once. Keyed by {@link fragmentKey}:
+   * `template.cache.<name>.<hash of varyOn>`. A render error is not cached.
+   * @param name the fragment's name.
+   * @param varyOn the values the fragment depends on (`[user.id]`); `undefined` = none.
+   * @param ttl seconds; `undefined` = the cache's `defaultTtl`, `null` = never expires, `0` = render without storing.
+   * @param render produces the fragment text on a miss.
+   * @param options `tags` the fragment depends on.
+   * @throws CacheKeyArgumentError when a vary-on value cannot be keyed (function, symbol, cycle, class instance).
+   * @throws CacheTtlError, CacheArgumentError for a bad TTL, name or render; nothing is rendered then.
+   * @example await cache.fragment('sidebar', [user.id], 500, () => liquid.renderFile('sidebar', { user }))
+   */
+  async fragment(
+    name: string,
+    varyOn: readonly unknown[] | undefined,
+    ttl: number | null | undefined,
+    render: FragmentRender,
+    options?: FragmentOptions,
+  ): Promise<string> {
+    return cacheFragment(this, name, varyOn, ttl, render, options);
+  }
+
+  /**
+   * Deletes one cached fragment (Django's `cache.delete(make_template_fragment_key(name, vary_on))`).
+   * @returns true when it was cached.
+   */
+  async invalidateFragment(name: string, varyOn?: readonly unknown[]): Promise<boolean> {
+    return invalidateFragment(this, name, varyOn);
+  }
+}
+
+function assertDelta(operation: string, delta: number): number {
+  if (!Number.isSafeInteger(delta)) throw new CacheArgumentError(operation, 'delta', delta, 'a safe integer');
+  return delta;
 }
 
 function assertGlob(glob: string): string {

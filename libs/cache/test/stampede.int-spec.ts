@@ -1,9 +1,16 @@
 import { jest } from '@jest/globals';
-import { LoaderTimeoutError, createCache, type CacheService } from '@stash/cache';
+import { CacheSerializationError, LoaderTimeoutError, createCache, type CacheService } from '@stash/cache';
 import { waitFor } from '../../../test/support/redis-server.js';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/test-redis.js';
 
 const silentLogger = { log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn(), verbose: jest.fn() };
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((done) => (resolve = done));
+  return { promise, resolve };
+}
 
 /** A loader that counts its runs and, optionally, how many ran at the same time. */
 function countingLoader<T>(value: (run: number) => T, delayMs = 30) {
@@ -60,6 +67,73 @@ describe('CacheService.getOrSet stampede protection', () => {
     });
   });
 
+  describe('across processes (caches on separate connections)', () => {
+    it('re-reads the entry after taking the fill lock: a value stored after our miss is not loaded again', async () => {
+      const prefix = uniquePrefix('reread');
+      const [late, other] = [await cache(prefix), await cache(prefix)];
+      const { loader, state } = countingLoader(() => 'loaded', 0);
+      // Between its miss and its lock, the caller captures the tokens of 20,000 tags (one long pipeline); another
+      // process's value, written (one SET) as soon as the caller has missed, lands in between.
+      const tags = Array.from({ length: 20_000 }, (_, i) => `tag-${i}`);
+      const result = late.getOrSet('k', loader, { ttl: 30, tags });
+      while (late.stats().misses === 0) await new Promise((resolve) => setImmediate(resolve));
+      await other.set('k', 'stored by another process', 30);
+      expect(await result).toBe('stored by another process');
+      expect(state.runs).toBe(0);
+    });
+
+    it('when the winner fails, lets one waiter load while the others wait for its value', async () => {
+      const prefix = uniquePrefix('winner-fails');
+      const winner = await cache(prefix);
+      const waiters = await Promise.all(Array.from({ length: 5 }, () => cache(prefix)));
+      const locked = deferred();
+      const failing = async () => {
+        locked.resolve();
+        await sleep(100);
+        throw new Error('winner failed');
+      };
+      const first = winner.getOrSet('k', failing, { ttl: 30 }).catch((error: unknown) => error);
+      await locked.promise;
+      const { loader, state } = countingLoader((run) => `value-${run}`, 150);
+      const values = await Promise.all(waiters.map((waiter) => waiter.getOrSet('k', loader, { ttl: 30 })));
+      expect(await first).toMatchObject({ message: 'winner failed' });
+      expect(state.runs).toBe(1);
+      expect(values).toEqual(Array(5).fill('value-1'));
+    });
+
+    it('after stampede.lockWait, a waiter loads by itself', async () => {
+      const prefix = uniquePrefix('lock-wait');
+      const options = { stampede: { lockWait: 0.3, lockTtl: 10 } };
+      const [slow, impatient] = [await cache(prefix, options), await cache(prefix, options)];
+      const locked = deferred();
+      const slowFill = slow.getOrSet('k', async () => {
+        locked.resolve();
+        await sleep(1_000);
+        return 'slow';
+      });
+      await locked.promise;
+      const started = Date.now();
+      expect(await impatient.getOrSet('k', () => 'impatient')).toBe('impatient');
+      expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+      expect(Date.now() - started).toBeLessThan(900);
+      expect(await slowFill).toBe('slow');
+    });
+
+    it('extends the fill lock while a loader runs longer than stampede.lockTtl', async () => {
+      const prefix = uniquePrefix('lock-extend');
+      const options = { stampede: { lockTtl: 0.3, lockWait: 5 } };
+      const [first, second] = [await cache(prefix, options), await cache(prefix, options)];
+      const { loader, state } = countingLoader((run) => `value-${run}`, 1_000);
+      const filling = first.getOrSet('k', loader, { ttl: 30 });
+      await waitFor(() => state.runs === 1, 1_000, 'the loader did not start');
+      // Well past the lock's TTL: without extension, the second process would take the lock and load too.
+      await sleep(600);
+      expect(await second.getOrSet('k', loader, { ttl: 30 })).toBe('value-1');
+      expect(await filling).toBe('value-1');
+      expect(state.runs).toBe(1);
+    });
+  });
+
   describe('when the loader throws', () => {
     it('gives every concurrent caller the error, caches nothing, and retries on the next call', async () => {
       const stash = await cache(uniquePrefix('throw'));
@@ -74,6 +148,22 @@ describe('CacheService.getOrSet stampede protection', () => {
       expect(runs).toBe(1);
       expect(await stash.has('k')).toBe(false);
       expect(await stash.getOrSet('k', () => 'recovered')).toBe('recovered');
+    });
+  });
+
+  describe('when the loader resolves undefined', () => {
+    it.each([
+      ['stored', { ttl: 60 }],
+      ['not stored (ttl 0)', { ttl: 0 }],
+    ])('throws CacheSerializationError saying to return null instead (%s)', async (_, options) => {
+      const stash = await cache(uniquePrefix('undefined'));
+      const error = await stash.getOrSet('k', () => undefined, options).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(CacheSerializationError);
+      expect((error as Error).message).toContain(
+        "a loader must not resolve undefined (a miss); return null for 'nothing'",
+      );
+      expect(await stash.has('k')).toBe(false);
+      expect(await stash.getOrSet('k', () => null, options)).toBeNull();
     });
   });
 
@@ -102,6 +192,22 @@ describe('CacheService.getOrSet stampede protection', () => {
       expect(stash.stats().staleServes).toBe(2);
       expect(await stash.get('k')).toBeUndefined();
     });
+
+    it.each([
+      ['undefined', undefined],
+      ['a string', 'database down'],
+      ['null', null],
+      ['a plain object', { code: 'E_DOWN' }],
+    ])('serves the expired value when the loader rejects with %s, and logs the reason', async (_, reason) => {
+      const logger = { ...silentLogger, warn: jest.fn() };
+      const stash = createCache({ url: testRedisUrl(), keyPrefix: uniquePrefix('grace-reason') }, logger);
+      caches.push(stash);
+      await stash.ready();
+      await stash.getOrSet('k', () => 'old', { ttl: 0.1, grace: 30 });
+      await sleep(150);
+      expect(await stash.getOrSet('k', () => Promise.reject(reason), { ttl: 0.1, grace: 30 })).toBe('old');
+      expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('serving the stale value within grace'));
+    });
   });
 
   describe('staleWhileRevalidate', () => {
@@ -128,6 +234,34 @@ describe('CacheService.getOrSet stampede protection', () => {
       expect(await stash.getOrSet('k', loader, options)).toBe('v2');
       expect(state.runs).toBe(2);
     });
+  });
+
+  describe('close()', () => {
+    it.each([
+      ['staleWhileRevalidate', { ttl: 0.1, staleWhileRevalidate: 30 }, 150],
+      ['earlyRefresh', { ttl: 30, earlyRefresh: { beta: 1e9 } }, 0],
+    ])(
+      'aborts the background refresh (%s) of a loader that never settles, and releases the connection',
+      async (_, options, staleAfterMs) => {
+        const stash = createCache({ url: testRedisUrl(), keyPrefix: uniquePrefix('close') }, silentLogger);
+        await stash.ready();
+        // XFetch needs a compute time above zero to ever refresh early.
+        await stash.getOrSet('k', () => sleep(20).then(() => 'v1'), options);
+        await sleep(staleAfterMs);
+        let signal: AbortSignal | undefined;
+        const hanging = (context: { signal: AbortSignal }) => {
+          signal = context.signal;
+          return new Promise<string>(() => undefined);
+        };
+        expect(await stash.getOrSet('k', hanging, options)).toBe('v1');
+        await waitFor(() => signal !== undefined, 2_000, 'no background refresh started');
+        const started = Date.now();
+        const outcome = await Promise.race([stash.close().then(() => 'closed'), sleep(3_000).then(() => 'hung')]);
+        expect(outcome).toBe('closed');
+        expect(Date.now() - started).toBeLessThan(1_000);
+        expect(signal?.aborted).toBe(true);
+      },
+    );
   });
 
   describe('earlyRefresh (XFetch)', () => {

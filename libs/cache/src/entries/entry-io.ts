@@ -1,8 +1,11 @@
 import type { CacheEntry } from '../codec/cache-entry.js';
+import type { EncodedValue, EntryMeta } from '../codec/entry-serializer.js';
 import type { CacheContext } from './cache-context.js';
 import { CacheDecodeError } from '../errors/cache-decode.error.js';
 import { CacheSerializationError } from '../errors/cache-serialization.error.js';
 import { CacheValueTooLargeError } from '../errors/cache-value-too-large.error.js';
+import { errorMessage } from '../errors/error-message.js';
+import { newToken } from '../store/base-cache-store.js';
 
 /** What a read found: nothing usable, a fresh entry, or one past its fresh time but kept for SWR or grace. */
 export type ReadOutcome =
@@ -18,9 +21,15 @@ export class EntryIO {
 
   /**
    * Reads a stored key. Tags the caller already knows are fetched in the same round trip; an entry whose tag
-   * token changed since it was computed is missing, never served.
+   * token changed since it was computed is missing, never served. `quiet`: an undecodable value is a miss
+   * without another warning (a second look at a key whose bytes were just reported).
    */
-  async read(operation: string, storedKey: string, knownTags: readonly string[] = []): Promise<ReadOutcome> {
+  async read(
+    operation: string,
+    storedKey: string,
+    knownTags: readonly string[] = [],
+    quiet = false,
+  ): Promise<ReadOutcome> {
     const { store, guard, keys } = this.context;
     let data: Buffer | undefined;
     let tokens: (string | undefined)[] = [];
@@ -31,7 +40,7 @@ export class EntryIO {
       [data, tokens] = await guard.run(operation, () => store.readWithTags(storedKey, tagKeys), NOTHING_WITH_TAGS);
     }
     if (!data) return MISSING;
-    const decoded = this.decode(storedKey, data);
+    const decoded = this.decode(storedKey, data, quiet);
     const entry = decoded instanceof Promise ? await decoded : decoded;
     if (!entry) return MISSING;
     if (entry.tags) {
@@ -48,8 +57,12 @@ export class EntryIO {
   }
 
   /** Decodes many stored values and validates their tags with one extra round trip at most. */
-  async readMany(operation: string, data: readonly (Buffer | undefined)[]): Promise<(CacheEntry | undefined)[]> {
-    const entries = await Promise.all(data.map((bytes, i) => (bytes ? this.decode(String(i), bytes) : undefined)));
+  async readMany(
+    operation: string,
+    storedKeys: readonly string[],
+    data: readonly (Buffer | undefined)[],
+  ): Promise<(CacheEntry | undefined)[]> {
+    const entries = await Promise.all(data.map((bytes, i) => (bytes ? this.decode(storedKeys[i]!, bytes) : undefined)));
     const tags = [...new Set(entries.flatMap((entry) => Object.keys(entry?.tags ?? {})))];
     const current = tags.length ? await this.fetchTokens(operation, tags) : new Map<string, string | undefined>();
     return entries.map((entry) => {
@@ -59,43 +72,95 @@ export class EntryIO {
     });
   }
 
-  /** Encodes an entry; returns undefined when it is too large and the cache skips such values. */
+  /**
+   * Encodes an entry; returns undefined when it is too large and the cache skips such values (the warning says
+   * the key's previous value is deleted: every caller that replaces a value deletes it then).
+   */
   async encode(userKey: string, entry: CacheEntry): Promise<Buffer | undefined> {
-    const { serializer, options, logger } = this.context;
-    if (entry.value === undefined) {
+    const { value, ...meta } = entry;
+    const encoded = await this.prepare(userKey, value, Object.keys(meta.tags ?? {}));
+    return encoded && this.finish(userKey, encoded, meta);
+  }
+
+  /**
+   * Encodes a value and checks its stored size before any I/O, with placeholder tokens for `tags` (tokens all
+   * have the same length), so that a bad or oversized value is refused before its tag tokens are created.
+   * Returns undefined when it is too large and the cache skips such values.
+   * @throws CacheSerializationError, CacheValueTooLargeError
+   */
+  async prepare(
+    userKey: string,
+    value: unknown,
+    tags: readonly string[],
+    replacing = true,
+  ): Promise<EncodedValue | undefined> {
+    const { serializer, options } = this.context;
+    if (value === undefined) {
       throw new CacheSerializationError(
         userKey,
         codecName(options.codec),
         'undefined cannot be stored (it means a miss)',
       );
     }
-    let data: Buffer;
+    let encoded: EncodedValue;
     try {
-      data = await serializer.serialize(entry);
+      encoded = await serializer.encodeValue(value);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new CacheSerializationError(userKey, codecName(options.codec), reason, { cause: error });
+      throw new CacheSerializationError(userKey, codecName(options.codec), errorMessage(error), { cause: error });
     }
-    if (options.maxValueBytes !== undefined && data.length > options.maxValueBytes) {
-      const error = new CacheValueTooLargeError(userKey, data.length, options.maxValueBytes);
-      if (options.onValueTooLarge === 'throw') throw error;
-      logger.warn(`Cache "${options.name}": ${error.message} Skipped.`);
-      return undefined;
-    }
-    return data;
+    const placeholders = tags.length ? { tags: Object.fromEntries(tags.map((tag) => [tag, newToken()])) } : {};
+    return this.fits(userKey, serializer.frame(encoded, placeholders), replacing) ? encoded : undefined;
   }
 
-  private decode(storedKey: string, data: Buffer): CacheEntry | undefined | Promise<CacheEntry | undefined> {
+  /** Frames a prepared value with its metadata; undefined when the result is too large and skipped. */
+  finish(userKey: string, encoded: EncodedValue, meta: EntryMeta, replacing = true): Buffer | undefined {
+    const data = this.context.serializer.frame(encoded, meta);
+    return this.fits(userKey, data, replacing) ? data : undefined;
+  }
+
+  /**
+   * Whether stored bytes hold a value `get` would return (decodable, fresh, every tag token current). Store
+   * errors propagate: the caller runs under the fault guard.
+   */
+  async isFresh(storedKey: string, data: Buffer): Promise<boolean> {
+    const decoded = this.decode(storedKey, data);
+    const entry = decoded instanceof Promise ? await decoded : decoded;
+    if (!entry || isStale(entry)) return false;
+    const tags = Object.entries(entry.tags ?? {});
+    if (tags.length === 0) return true;
+    const { store, keys } = this.context;
+    const current = await store.getMany(tags.map(([tag]) => keys.tag(tag)));
+    return tags.every(([, token], i) => current[i]?.toString('utf8') === token);
+  }
+
+  private fits(userKey: string, data: Buffer, replacing: boolean): boolean {
+    const { options, logger } = this.context;
+    if (options.maxValueBytes === undefined || data.length <= options.maxValueBytes) return true;
+    const error = new CacheValueTooLargeError(userKey, data.length, options.maxValueBytes);
+    if (options.onValueTooLarge === 'throw') throw error;
+    // A skipped write must not leave the value it was meant to replace in place: the caller deletes it.
+    const outcome = replacing ? "Skipped, and the key's previous value deleted." : 'Skipped.';
+    logger.warn(`Cache "${options.name}": ${error.message} ${outcome}`);
+    return false;
+  }
+
+  private decode(
+    storedKey: string,
+    data: Buffer,
+    quiet = false,
+  ): CacheEntry | undefined | Promise<CacheEntry | undefined> {
     try {
       const entry = this.context.serializer.deserialize(data);
-      return entry instanceof Promise ? entry.catch((error: unknown) => this.undecodable(storedKey, error)) : entry;
+      if (!(entry instanceof Promise)) return entry;
+      return entry.catch((error: unknown) => this.undecodable(storedKey, error, quiet));
     } catch (error) {
-      return this.undecodable(storedKey, error);
+      return this.undecodable(storedKey, error, quiet);
     }
   }
 
-  private undecodable(storedKey: string, error: unknown): undefined {
+  private undecodable(storedKey: string, error: unknown, quiet: boolean): undefined {
     if (!(error instanceof CacheDecodeError)) throw error;
+    if (quiet) return undefined;
     this.context.stats.decodeErrors++;
     this.context.logger.warn(`Cache "${this.context.options.name}": treating ${storedKey} as a miss. ${error.message}`);
     return undefined;
@@ -122,7 +187,7 @@ export class EntryIO {
   }
 }
 
-function isStale(entry: CacheEntry): boolean {
+export function isStale(entry: Pick<CacheEntry, 'freshUntil'>): boolean {
   return entry.freshUntil !== undefined && Date.now() >= entry.freshUntil;
 }
 

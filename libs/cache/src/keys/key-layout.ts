@@ -1,10 +1,12 @@
 import type { ResolvedCacheOptions } from '../cache-options.js';
+import { CacheKeyError } from '../errors/cache-key.error.js';
 import { normalizeKey } from './entry-key.js';
 import { escapeGlob } from './glob.js';
 
 /**
  * Every key family of one cache. Entries use the key function (`prefix:version:key`); Stash's own keys sit
- * under `prefix:~<family>:`, which no integer version can produce, so they never collide with entries.
+ * under `prefix:~<family>:`, which no integer version can produce, so they never collide with entries (a custom
+ * key function that strays outside `prefix:` or into `prefix:~` is refused per key).
  */
 export class KeyLayout {
   private readonly prefix: string;
@@ -15,7 +17,17 @@ export class KeyLayout {
 
   /** Stored key of a user key at a version (the cache's version when omitted). */
   entry(key: unknown, version = this.options.version): string {
-    return this.options.keyFunction(normalizeKey(key, this.options.maxKeyLength), this.prefix, version);
+    const stored = this.options.keyFunction(normalizeKey(key, this.options.maxKeyLength), this.prefix, version);
+    // The default function always has an integer after the prefix; a custom one is checked on every key.
+    if (this.options.customKeyFunction) {
+      if (typeof stored !== 'string' || !stored.startsWith(`${this.prefix}:`)) {
+        throw new CacheKeyError(key, `keyFunction returned ${String(stored)}, outside the "${this.prefix}:" namespace`);
+      }
+      if (stored.startsWith(`${this.prefix}:~`)) {
+        throw new CacheKeyError(key, `keyFunction returned ${stored}, inside Stash's reserved "${this.prefix}:~" keys`);
+      }
+    }
+    return stored;
   }
 
   /** Key holding a tag's current token. */
@@ -36,6 +48,16 @@ export class KeyLayout {
   /** SCAN pattern matching every key of this cache, Stash's own included. */
   everything(): string {
     return `${escapeGlob(this.prefix)}:*`;
+  }
+
+  /** Head of Stash's own keys (`prefix:~`: tag tokens, locks, fill locks), which no entry key can start with. */
+  reserved(): string {
+    return `${this.prefix}:~`;
+  }
+
+  /** True for Stash's own keys: a pattern built by a custom key function may match them, entries never do. */
+  isReserved(storedKey: string): boolean {
+    return storedKey.startsWith(this.reserved());
   }
 
   /** SCAN pattern for a user glob at a version; the prefix and version are escaped, the glob is not. */

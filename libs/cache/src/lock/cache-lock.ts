@@ -1,4 +1,5 @@
 import type { CacheContext } from '../entries/cache-context.js';
+import { CacheArgumentError } from '../errors/cache-argument.error.js';
 import { CacheLockError } from '../errors/cache-lock.error.js';
 
 /** A held distributed lock (`CacheService.lock`). Its owner token is checked in Lua on release and extend. */
@@ -27,10 +28,13 @@ export class CacheLock {
 
   /**
    * Resets the lock's expiry to `seconds` from now (the lock's timeout by default).
+   * @throws CacheArgumentError when `seconds` is not a finite number > 0.
    * @throws CacheLockError when it is no longer owned.
    */
   async extend(seconds = this.timeoutSeconds): Promise<void> {
-    if (!Number.isFinite(seconds) || seconds <= 0) throw new CacheLockError(this.name, `cannot extend by ${seconds}s`);
+    if (typeof seconds !== 'number' || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new CacheArgumentError('lock.extend', 'seconds', seconds, 'seconds > 0');
+    }
     const { guard, store } = this.context;
     const extended = await guard.runStrict('lock.extend', () => store.extendLock(this.key, this.token, seconds * 1000));
     if (!extended)

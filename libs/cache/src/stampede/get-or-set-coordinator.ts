@@ -2,12 +2,16 @@ import type { CacheEntry } from '../codec/cache-entry.js';
 import type { CacheContext } from '../entries/cache-context.js';
 import type { EntryIO, ReadOutcome } from '../entries/entry-io.js';
 import type { GetOrSetOptions } from './get-or-set-options.interface.js';
-import { newToken } from '../store/base-cache-store.js';
+import { CacheSerializationError } from '../errors/cache-serialization.error.js';
+import { errorMessage } from '../errors/error-message.js';
+import { FillLock } from './fill-lock.js';
 import { planGetOrSet, type GetOrSetPlan as Plan } from './get-or-set-plan.js';
 import { runLoader, shouldRefreshEarly, type Loader } from './run-loader.js';
 
 const POLL_MIN_MS = 10;
 const POLL_MAX_MS = 100;
+/** How long `close()` waits for aborted background refreshes to settle before releasing the connection. */
+const DRAIN_TIMEOUT_MS = 5_000;
 
 /** A value and the tag tokens it is valid under (none for untagged values, or when Redis was down). */
 interface Served<T> {
@@ -32,6 +36,7 @@ interface Flight {
 export class GetOrSetCoordinator {
   private readonly flights = new Map<string, Flight>();
   private readonly refreshes = new Map<string, Promise<void>>();
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly context: CacheContext,
@@ -45,9 +50,21 @@ export class GetOrSetCoordinator {
     return this.start(plan).then((served) => served.value as T);
   }
 
-  /** Waits for background refreshes still running (on shutdown). */
-  async drain(): Promise<void> {
-    await Promise.allSettled([...this.refreshes.values()]);
+  /**
+   * On shutdown: aborts the signals of background refresh loaders (a refresh then settles at once, even if its
+   * loader ignores the signal), starts no new ones, and waits at most `timeoutMs` for their last Redis calls.
+   */
+  async drain(timeoutMs = DRAIN_TIMEOUT_MS): Promise<void> {
+    this.closing.abort();
+    if (this.refreshes.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs)));
+    const settled = Promise.allSettled([...this.refreshes.values()]).then(() => false);
+    if (await Promise.race([settled, timedOut])) {
+      const { logger, options } = this.context;
+      logger.warn(`Cache "${options.name}": background refreshes still running after ${timeoutMs} ms; closing anyway.`);
+    }
+    clearTimeout(timer);
   }
 
   private start<T>(plan: Plan<T>): Promise<Served<unknown>> {
@@ -78,13 +95,13 @@ export class GetOrSetCoordinator {
       stats.hits++;
       const { freshUntil, computeMs } = outcome.entry;
       if (plan.beta !== undefined && freshUntil !== undefined && computeMs !== undefined) {
-        if (shouldRefreshEarly(freshUntil, computeMs, plan.beta)) this.refreshInBackground(plan);
+        if (shouldRefreshEarly(freshUntil, computeMs, plan.beta)) this.refreshInBackground(plan, freshUntil);
       }
       return served(outcome.entry);
     }
     if (outcome.status === 'stale' && Date.now() < (outcome.entry.freshUntil ?? 0) + plan.staleMs) {
       stats.staleServes++;
-      this.refreshInBackground(plan);
+      this.refreshInBackground(plan, outcome.entry.freshUntil);
       return served(outcome.entry);
     }
     stats.misses++;
@@ -92,59 +109,76 @@ export class GetOrSetCoordinator {
   }
 
   private async fill<T>(plan: Plan<T>, fallback: CacheEntry | undefined): Promise<Served<T>> {
-    const { guard, store, keys, stats, options } = this.context;
+    const { stats, options } = this.context;
     const tokens = await this.captureTags(plan);
-    const lockKey = keys.fill(plan.storedKey);
-    const owner = newToken();
-    const lockMs = options.stampede.lockTtl * 1000;
-    const tryLock = () =>
-      guard.run(
-        'getOrSet',
-        () => store.acquireLock(lockKey, owner, lockMs),
-        () => undefined,
-      );
-    let locked = await tryLock();
-    if (locked === false) {
+    // Nothing will be stored for other processes to wait for: they would only take turns loading.
+    if (plan.ttl === 0) return this.load(plan, tokens, fallback);
+    const lock = new FillLock(this.context, plan.storedKey);
+    let deadline: number | undefined;
+    for (;;) {
+      const locked = await lock.acquire();
+      // Unknown (undefined) is loaded under too: failing open, and released anyway, since it may have landed.
+      if (locked !== false) return lock.hold(() => this.loadLocked(plan, tokens, fallback, locked === true));
       if (fallback) {
         stats.staleServes++;
         return served(fallback);
       }
-      stats.lockWaits++;
-      const filled = await this.waitForFill(plan, lockKey);
+      // One deadline for every round: waiters that lose the lock again go back to waiting, not to loading.
+      if (deadline === undefined) {
+        stats.lockWaits++;
+        deadline = Date.now() + options.stampede.lockWait * 1000;
+      }
+      const filled = await this.waitForFill(plan, lock, deadline);
       if (filled) return served(filled);
-      locked = await tryLock();
+      if (Date.now() >= deadline) return this.load(plan, tokens, fallback);
+      // The lock vanished without a value (the winner failed): whoever takes it next loads, the others wait.
     }
-    try {
-      return await this.load(plan, tokens, fallback);
-    } finally {
-      if (locked)
-        await guard.run(
-          'getOrSet',
-          () => store.releaseLock(lockKey, owner),
-          () => false,
-        );
+  }
+
+  private async loadLocked<T>(
+    plan: Plan<T>,
+    tokens: string[] | undefined,
+    fallback: CacheEntry | undefined,
+    locked: boolean,
+  ): Promise<Served<T>> {
+    if (locked) {
+      // Another process may have filled the key (and released its lock) between our miss and our lock. Quiet:
+      // undecodable bytes here were reported by the read that missed.
+      const outcome = await this.io.read('getOrSet', plan.storedKey, plan.tags, true);
+      if (outcome.status === 'fresh') return served(outcome.entry);
     }
+    return this.load(plan, tokens, fallback);
   }
 
   private async load<T>(
     plan: Plan<T>,
     tokens: string[] | undefined,
     fallback: CacheEntry | undefined,
+    abort?: AbortSignal,
   ): Promise<Served<T>> {
     const { stats, logger, options } = this.context;
     const started = Date.now();
     let value: T;
     stats.loaderRuns++;
     try {
-      value = await runLoader(plan.userKey, plan.loader, plan.loaderTimeout);
+      value = await runLoader(plan.userKey, plan.loader, plan.loaderTimeout, abort);
     } catch (error) {
       if (!fallback) throw error;
       stats.staleServes++;
       logger.warn(
-        `Cache "${options.name}": loader for ${JSON.stringify(plan.userKey)} failed (${(error as Error).message}); ` +
+        `Cache "${options.name}": loader for ${JSON.stringify(plan.userKey)} failed (${errorMessage(error)}); ` +
           'serving the stale value within grace.',
       );
       return served(fallback);
+    }
+    // Checked whether or not the value is stored (ttl 0, Redis down), so the contract does not depend on Redis.
+    if (value === undefined) {
+      const codec = typeof options.codec === 'string' ? options.codec : options.codec.id;
+      throw new CacheSerializationError(
+        plan.userKey,
+        codec,
+        "a loader must not resolve undefined (a miss); return null for 'nothing'",
+      );
     }
     if (!tokens) return { value };
     const tags = plan.tags.length ? Object.fromEntries(plan.tags.map((tag, i) => [tag, tokens[i]!])) : undefined;
@@ -170,7 +204,15 @@ export class GetOrSetCoordinator {
       ...(keepsMeta && beta !== undefined ? { computeMs } : {}),
     };
     const data = await this.io.encode(plan.userKey, entry);
-    if (!data) return;
+    if (!data) {
+      // Skipped as too large: the previous (stale) value must not go on being served in its place.
+      await guard.run(
+        'getOrSet',
+        () => store.delete(plan.storedKey),
+        () => false,
+      );
+      return;
+    }
     const storeTtl = ttl === null ? null : ttl + extraMs / 1000;
     const stored = await guard.run(
       'getOrSet',
@@ -191,54 +233,42 @@ export class GetOrSetCoordinator {
     );
   }
 
-  private async waitForFill(plan: Plan<unknown>, lockKey: string): Promise<CacheEntry | undefined> {
-    const { guard, store, options } = this.context;
-    const deadline = Date.now() + options.stampede.lockWait * 1000;
+  /** Polls for the winner's value until it appears (returned), the lock vanishes or `deadline` passes. */
+  private async waitForFill(plan: Plan<unknown>, lock: FillLock, deadline: number): Promise<CacheEntry | undefined> {
     let delay = POLL_MIN_MS;
     while (Date.now() < deadline) {
       await sleep(Math.min(delay, deadline - Date.now()));
       delay = Math.min(delay * 2, POLL_MAX_MS);
       const outcome = await this.io.read('getOrSet', plan.storedKey, plan.tags);
       if (outcome.status === 'fresh') return outcome.entry;
-      const holder = await guard.run(
-        'getOrSet',
-        () => store.get(lockKey),
-        () => undefined,
-      );
-      if (!holder) return undefined;
+      if (!(await lock.isHeld())) return undefined;
     }
     return undefined;
   }
 
-  private refreshInBackground(plan: Plan<unknown>): void {
-    if (this.refreshes.has(plan.storedKey)) return;
-    const { guard, store, keys, options, logger } = this.context;
+  /** `seen`: the freshUntil of the entry that asked for the refresh, to tell whether another process did it. */
+  private refreshInBackground(plan: Plan<unknown>, seen: number | undefined): void {
+    if (this.refreshes.has(plan.storedKey) || this.closing.signal.aborted) return;
+    const { options, logger } = this.context;
     const refresh = (async () => {
       const tokens = await this.captureTags(plan);
-      const lockKey = keys.fill(plan.storedKey);
-      const owner = newToken();
-      const lockMs = options.stampede.lockTtl * 1000;
-      const locked = await guard.run(
-        'getOrSet',
-        () => store.acquireLock(lockKey, owner, lockMs),
-        () => false,
-      );
-      if (!locked) return;
-      try {
-        await this.load(plan, tokens, undefined);
-      } finally {
-        await guard.run(
-          'getOrSet',
-          () => store.releaseLock(lockKey, owner),
-          () => false,
-        );
-      }
+      const lock = new FillLock(this.context, plan.storedKey);
+      const locked = await lock.acquire();
+      if (locked === false) return;
+      // An unknown outcome (a SET NX that timed out) loads nothing but is still released: it may have landed.
+      await lock.hold(async () => {
+        if (!locked) return;
+        const outcome = await this.io.read('getOrSet', plan.storedKey, plan.tags);
+        if (outcome.status === 'fresh' && outcome.entry.freshUntil !== seen) return;
+        await this.load(plan, tokens, undefined, this.closing.signal);
+      });
     })()
-      .catch((error: Error) =>
+      .catch((error: unknown) => {
+        if (this.closing.signal.aborted) return;
         logger.warn(
-          `Cache "${options.name}": background refresh of ${JSON.stringify(plan.userKey)} failed: ${error.message}`,
-        ),
-      )
+          `Cache "${options.name}": background refresh of ${JSON.stringify(plan.userKey)} failed: ${errorMessage(error)}`,
+        );
+      })
       .finally(() => this.refreshes.delete(plan.storedKey));
     this.refreshes.set(plan.storedKey, refresh);
   }

@@ -8,22 +8,39 @@ export interface LoaderContext {
 /** Computes the value of a missing key. */
 export type Loader<T> = (context: LoaderContext) => T | Promise<T>;
 
-/** Runs a loader, rejecting with `LoaderTimeoutError` (and aborting its signal) after `timeoutSeconds`. */
-export async function runLoader<T>(key: string, loader: Loader<T>, timeoutSeconds: number | undefined): Promise<T> {
+/**
+ * Runs a loader, rejecting with `LoaderTimeoutError` (and aborting its signal) after `timeoutSeconds`, and with
+ * `abort`'s reason as soon as `abort` is aborted (the cache is closing), whether or not the loader settles.
+ */
+export async function runLoader<T>(
+  key: string,
+  loader: Loader<T>,
+  timeoutSeconds: number | undefined,
+  abort?: AbortSignal,
+): Promise<T> {
   const controller = new AbortController();
-  if (timeoutSeconds === undefined) return loader({ signal: controller.signal });
+  if (timeoutSeconds === undefined && !abort) return loader({ signal: controller.signal });
+  abort?.throwIfAborted();
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = new LoaderTimeoutError(key, timeoutSeconds);
-      controller.abort(error);
-      reject(error);
-    }, timeoutSeconds * 1000);
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    const stop = (reason: unknown) => {
+      controller.abort(reason);
+      reject(reason);
+    };
+    if (timeoutSeconds !== undefined) {
+      timer = setTimeout(() => stop(new LoaderTimeoutError(key, timeoutSeconds)), timeoutSeconds * 1000);
+    }
+    if (abort) {
+      onAbort = () => stop(abort.reason);
+      abort.addEventListener('abort', onAbort, { once: true });
+    }
   });
   try {
-    return await Promise.race([Promise.resolve().then(() => loader({ signal: controller.signal })), timeout]);
+    return await Promise.race([Promise.resolve().then(() => loader({ signal: controller.signal })), stopped]);
   } finally {
     clearTimeout(timer);
+    if (onAbort) abort?.removeEventListener('abort', onAbort);
   }
 }
 

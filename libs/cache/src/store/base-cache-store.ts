@@ -16,7 +16,8 @@ export abstract class BaseCacheStore implements CacheStore {
   abstract add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean>;
   abstract delete(key: string): Promise<boolean>;
   abstract touch(key: string, ttl: StoreTtl): Promise<boolean>;
-  abstract clear(pattern: string): Promise<number>;
+  abstract clear(pattern: string, except?: string): Promise<number>;
+  abstract compareAndSet(key: string, expected: Buffer, data: Buffer | undefined, ttl: StoreTtl): Promise<boolean>;
   abstract incr(key: string, delta: number): Promise<number | undefined>;
   abstract rename(from: string, to: string): Promise<boolean>;
   abstract ttl(key: string): Promise<number | null | undefined>;

@@ -18,13 +18,21 @@ export interface CacheStore {
   delete(key: string): Promise<boolean>;
   /** Sets a new TTL on an existing key; true when it existed. */
   touch(key: string, ttl: StoreTtl): Promise<boolean>;
-  /** Deletes every key matching a glob (SCAN, never KEYS or FLUSHDB); returns how many. */
-  clear(pattern: string): Promise<number>;
+  /**
+   * Deletes every key matching a glob (SCAN, never KEYS or FLUSHDB), except keys starting with `except`;
+   * returns how many.
+   */
+  clear(pattern: string, except?: string): Promise<number>;
 
   getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]>;
   /** Returns the keys that could not be stored. */
   setMany(entries: ReadonlyArray<readonly [string, Buffer]>, ttl: StoreTtl): Promise<string[]>;
   deleteMany(keys: readonly string[]): Promise<number>;
+  /**
+   * Only while the key still holds exactly `expected`, stores `data` (or, when `data` is undefined, keeps the
+   * value) with the TTL `ttl`; true when written, false when the key changed or vanished (atomic).
+   */
+  compareAndSet(key: string, expected: Buffer, data: Buffer | undefined, ttl: StoreTtl): Promise<boolean>;
   /** Atomically adds `delta` to an integer; undefined when the key is missing. */
   incr(key: string, delta: number): Promise<number | undefined>;
   /** Moves a key, keeping its TTL; false when `from` is missing. */

@@ -41,8 +41,7 @@ export class MemoryCacheStore extends BaseCacheStore {
 
   async add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean> {
     if (this.live(key)) return false;
-    this.write(key, data, expiry(ttl));
-    return true;
+    return this.write(key, data, expiry(ttl));
   }
 
   async delete(key: string): Promise<boolean> {
@@ -58,16 +57,26 @@ export class MemoryCacheStore extends BaseCacheStore {
     return true;
   }
 
-  async clear(pattern: string): Promise<number> {
+  async clear(pattern: string, except?: string): Promise<number> {
     const matcher = globToRegExp(pattern);
     let count = 0;
     for (const key of [...this.entries.keys()]) {
+      if (except !== undefined && key.startsWith(except)) continue;
       if (matcher.test(key) && this.live(key)) {
         this.remove(key);
         count++;
       }
     }
     return count;
+  }
+
+  async compareAndSet(key: string, expected: Buffer, data: Buffer | undefined, ttl: StoreTtl): Promise<boolean> {
+    // Synchronous from the read to the write, so no other call can slip in between (Redis runs it in Lua).
+    const entry = this.live(key);
+    if (!entry?.data.equals(expected)) return false;
+    if (data) return this.write(key, data, expiry(ttl));
+    entry.expiresAt = expiry(ttl);
+    return true;
   }
 
   async incr(key: string, delta: number): Promise<number | undefined> {
@@ -134,11 +143,15 @@ export class MemoryCacheStore extends BaseCacheStore {
     return entry;
   }
 
-  private write(key: string, data: Buffer, expiresAt: number | null): void {
+  /** Stores an entry (replacing the key's old one); false when it alone is larger than `maxBytes`. */
+  private write(key: string, data: Buffer, expiresAt: number | null): boolean {
     this.remove(key);
+    // Making room for it would evict every other entry and then the entry itself.
+    if (sizeOf(key, data) > this.bounds.maxBytes) return false;
     this.entries.set(key, { data, expiresAt });
     this.bytes += sizeOf(key, data);
     this.evict();
+    return true;
   }
 
   private remove(key: string): void {

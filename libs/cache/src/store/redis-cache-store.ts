@@ -3,6 +3,7 @@ import type { StoreTtl } from './cache-store.interface.js';
 import { BaseCacheStore, newToken } from './base-cache-store.js';
 import { withStashScripts, type StashScripts } from './lua/lua-scripts.js';
 import { CacheValueError } from '../errors/cache-value.error.js';
+import { isConnectivityError } from '../faults/connectivity-error.js';
 import { whenReady } from '../connection/redis-connections.js';
 
 const SCAN_COUNT = 500;
@@ -43,12 +44,18 @@ export class RedisCacheStore extends BaseCacheStore {
     return (await this.client.stashTouch(key, ttl === null ? '' : toMs(ttl))) === 1;
   }
 
-  async clear(pattern: string): Promise<number> {
+  async clear(pattern: string, except?: string): Promise<number> {
     let count = 0;
-    for await (const keys of this.scan(pattern)) {
+    for await (const found of this.scan(pattern)) {
+      const keys = except === undefined ? found : found.filter((key) => !key.startsWith(except));
       if (keys.length > 0) count += await this.unlink(keys);
     }
     return count;
+  }
+
+  async compareAndSet(key: string, expected: Buffer, data: Buffer | undefined, ttl: StoreTtl): Promise<boolean> {
+    const ttlMs = ttl === null ? '' : toMs(ttl);
+    return (await this.client.stashCompareAndSet(key, expected, data ?? '', ttlMs)) === 1;
   }
 
   override async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
@@ -65,7 +72,12 @@ export class RedisCacheStore extends BaseCacheStore {
       else pipeline.set(key, data, 'PX', toMs(ttl));
     }
     const results = (await pipeline.exec()) ?? [];
-    return entries.filter((_, i) => results[i]?.[0]).map(([key]) => key);
+    // exec() resolves even when every command timed out or the socket closed: a connectivity error among the
+    // replies is thrown, so that the fault guard counts it, logs it and opens the breaker. Other per-command
+    // errors (a reply error on one key) only fail that key.
+    const fault = results.find(([error]) => isConnectivityError(error));
+    if (fault) throw fault[0];
+    return entries.filter((_, i) => !results[i] || results[i][0]).map(([key]) => key);
   }
 
   override async deleteMany(keys: readonly string[]): Promise<number> {

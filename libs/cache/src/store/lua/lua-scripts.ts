@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
 
-const SCRIPT_NAMES = ['incr-existing', 'touch', 'lock-release', 'lock-extend'] as const;
+const SCRIPT_NAMES = ['incr-existing', 'touch', 'lock-release', 'lock-extend', 'compare-and-set'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const SOURCES = new Map<ScriptName, string>(
@@ -14,6 +14,7 @@ export interface StashScripts {
   stashTouch(key: string, ttlMs: number | ''): Promise<number>;
   stashLockRelease(key: string, token: string): Promise<number>;
   stashLockExtend(key: string, token: string, ttlMs: number): Promise<number>;
+  stashCompareAndSet(key: string, expected: Buffer, data: Buffer | '', ttlMs: number | ''): Promise<number>;
 }
 
 const METHOD_NAMES: Record<ScriptName, keyof StashScripts> = {
@@ -21,13 +22,17 @@ const METHOD_NAMES: Record<ScriptName, keyof StashScripts> = {
   touch: 'stashTouch',
   'lock-release': 'stashLockRelease',
   'lock-extend': 'stashLockExtend',
+  'compare-and-set': 'stashCompareAndSet',
 };
 
 /** Defines Stash's scripts on a client once (loaded from the `.lua` files beside this one). */
 export function withStashScripts(client: Redis | Cluster): (Redis | Cluster) & StashScripts {
   const scripted = client as (Redis | Cluster) & StashScripts;
-  if (typeof scripted.stashIncrExisting !== 'function') {
-    for (const [name, lua] of SOURCES) client.defineCommand(METHOD_NAMES[name], { numberOfKeys: 1, lua });
+  for (const [name, lua] of SOURCES) {
+    // Per script, so that a client shared with a cache built before a script was added still gets it.
+    if (typeof scripted[METHOD_NAMES[name]] !== 'function') {
+      client.defineCommand(METHOD_NAMES[name], { numberOfKeys: 1, lua });
+    }
   }
   return scripted;
 }
