@@ -14,7 +14,10 @@ export interface CacheStatsSnapshot {
   /** Stale values served by stale-while-revalidate or grace. */
   readonly staleServes: number;
   readonly loaderRuns: number;
-  /** Times `getOrSet` waited for another process's fill lock. */
+  /**
+   * Calls that waited for a lock someone else held: `getOrSet` waiting for another process's fill lock, and
+   * `lock()`/`withLock` waiting for a held lock. Once per call, however many times it polled.
+   */
   readonly lockWaits: number;
   readonly breaker: BreakerState;
 }

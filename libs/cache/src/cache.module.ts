@@ -1,8 +1,15 @@
 import { Logger, Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { CACHE_LOGGER, DEFAULT_CACHE_NAME } from './cache.constants.js';
-import { CACHE_ASYNC_OPTIONS_TYPE, CACHE_OPTIONS_TYPE, ConfigurableCacheModule } from './cache.module-definition.js';
+import {
+  CACHE_ASYNC_OPTIONS_TYPE,
+  CACHE_NAMES,
+  CACHE_OPTIONS_TYPE,
+  ConfigurableCacheModule,
+} from './cache.module-definition.js';
 import { CacheRegistry } from './cache.registry.js';
 import { getCacheToken } from './decorators/inject-cache.decorator.js';
+import { CachedMethodsExplorer } from './methods/cached-methods.explorer.js';
 
 /**
  * Configures Stash's caches: `CacheModule.forRoot({ url, keyPrefix, caches: { sessions: {...} } })`. The
@@ -28,10 +35,13 @@ function withCaches(definition: DynamicModule, names: string[]): DynamicModule {
   }));
   return {
     ...definition,
+    imports: [...(definition.imports ?? []), DiscoveryModule],
     providers: [
       ...(definition.providers ?? []),
       { provide: CACHE_LOGGER, useValue: new Logger('StashCache') },
+      { provide: CACHE_NAMES, useValue: names },
       CacheRegistry,
+      CachedMethodsExplorer,
       ...caches,
     ],
     exports: [...(definition.exports ?? []), CacheRegistry, ...caches],

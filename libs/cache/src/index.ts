@@ -32,3 +32,49 @@ export { CacheUnavailableError } from './errors/cache-unavailable.error.js';
 export { CacheValueError } from './errors/cache-value.error.js';
 export { CacheValueTooLargeError } from './errors/cache-value-too-large.error.js';
 export { LoaderTimeoutError } from './errors/loader-timeout.error.js';
+export { PageCacheModule } from './http/page-cache.module.js';
+export type { PageCacheModuleExtras } from './http/page-cache.module-definition.js';
+export type { PageCacheOptions } from './http/page-cache-options.interface.js';
+export { PAGE_CACHE_DEFAULTS } from './http/page-cache-options.js';
+export { PageCache } from './http/page-cache.service.js';
+export type { PageInvalidateOptions } from './http/page-cache.service.js';
+export { PageCacheInterceptor } from './http/page-cache.interceptor.js';
+export type { CachePageOptions, PageKeySource, PageRoute } from './http/page-route.js';
+export type { CapturedResponse } from './http/page-rules.js';
+export type { PageIdentity } from './keys/page-key.js';
+export { CACHE_STATUS_HEADER } from './http/page-replay.js';
+export {
+  addNeverCacheHeaders,
+  getMaxAge,
+  patchCacheControl,
+  patchResponseHeaders,
+  type CacheControlDirectives,
+  type CacheControlOptions,
+  type HeaderAccess,
+} from './http/cache-control.js';
+export { hasVary, patchVary } from './http/vary.js';
+export { CachePage } from './decorators/cache-page.decorator.js';
+export { CacheKey } from './decorators/cache-key.decorator.js';
+export { VaryOnCookie, VaryOnHeaders } from './decorators/vary-on.decorator.js';
+export { CacheControl } from './decorators/cache-control.decorator.js';
+export { NeverCache } from './decorators/never-cache.decorator.js';
+export {
+  CACHE_CONTROL_METADATA,
+  CACHE_KEY_METADATA,
+  CACHE_PAGE_METADATA,
+  NEVER_CACHE_METADATA,
+  PAGE_CACHE_OPTIONS,
+  VARY_ON_COOKIE_METADATA,
+  VARY_ON_HEADERS_METADATA,
+} from './cache.constants.js';
+export { fragmentKey } from './keys/fragment-key.js';
+export type { FragmentOptions, FragmentRender } from './fragments/fragment-options.interface.js';
+export { registerLiquidCacheTag } from './fragments/liquid-cache-tag.js';
+export type { LiquidCacheTagOptions } from './fragments/liquid-cache-tag.js';
+export { Cached } from './decorators/cached.decorator.js';
+export type { CachedMethodDecorator } from './decorators/cached.decorator.js';
+export type { CachedOptions } from './methods/cached-options.interface.js';
+export { CachedMethodsExplorer } from './methods/cached-methods.explorer.js';
+export { CACHED_METADATA } from './cache.constants.js';
+export { CacheKeyArgumentError } from './errors/cache-key-argument.error.js';
+export { CachedMethodError } from './errors/cached-method.error.js';

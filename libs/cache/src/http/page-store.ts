@@ -1,0 +1,188 @@
+import type { CacheService } from '../cache.service.js';
+import type { CacheContext } from '../entries/cache-context.js';
+import { CacheDecodeError } from '../errors/cache-decode.error.js';
+import { pagePattern } from '../keys/page-key.js';
+import { newToken } from '../store/base-cache-store.js';
+import { decodePageEntry, type PageEntry } from './page-entry.js';
+
+/** What a page read found. */
+export type PageRead =
+  { readonly status: 'missing' } | { readonly status: 'fresh' | 'stale'; readonly entry: PageEntry };
+
+/** A page another request in this process is reading or computing, shared with requests that arrive meanwhile. */
+export interface Flight {
+  readonly promise: Promise<Shared | undefined>;
+  resolve(shared: Shared | undefined): void;
+  timer?: NodeJS.Timeout;
+}
+
+/** A page one request read or stored, offered to the others of its flight. */
+export interface Shared {
+  readonly entry: PageEntry;
+  /** User key it is stored under; a request may use it only when its own key for these Vary names is the same. */
+  readonly entryKey: string;
+  readonly stale: boolean;
+}
+
+const MISSING: PageRead = { status: 'missing' };
+const OPERATION = 'pageCache';
+const nothing = (): undefined => undefined;
+
+/**
+ * Page I/O on one cache: raw bytes under the cache's key function, version and prefix, behind its fault guard
+ * (reads miss and writes are skipped when Redis is unreachable). Also holds the cache's in-process flights.
+ */
+export class PageStore {
+  readonly flights = new Map<string, Flight>();
+  readonly refreshing = new Set<string>();
+  readonly learning = new Map<string, Promise<readonly string[] | undefined>>();
+  private readonly context: CacheContext;
+
+  constructor(readonly cache: CacheService) {
+    this.context = cache.internals;
+  }
+
+  get stats(): CacheContext['stats'] {
+    return this.context.stats;
+  }
+
+  get options(): CacheContext['options'] {
+    return this.context.options;
+  }
+
+  get logger(): CacheContext['logger'] {
+    return this.context.logger;
+  }
+
+  /** The Vary names learned for a page; undefined when none are stored (nothing can be cached for it). */
+  readVaryNames(varyKey: string): Promise<readonly string[] | undefined> {
+    const { guard, store, keys } = this.context;
+    const storedKey = keys.entry(varyKey);
+    return guard
+      .run(OPERATION, () => store.get(storedKey), nothing)
+      .then((data) => {
+        if (data === undefined) return undefined;
+        try {
+          const names: unknown = JSON.parse(data.toString('utf8'));
+          if (Array.isArray(names) && names.every((name) => typeof name === 'string')) return names as string[];
+        } catch {
+          // Not a list this cache wrote: treated as unknown, as an undecodable entry is.
+        }
+        this.undecodable(storedKey, new CacheDecodeError('not a learned Vary list'));
+        return undefined;
+      });
+  }
+
+  /**
+   * Reads one variant; the tags the route names are read in the same round trip. The entry is usable only when
+   * it was keyed with `names` and was computed under the current token of each of those tags (no more, no fewer).
+   */
+  read(entryKey: string, names: readonly string[], tags: readonly string[]): Promise<PageRead> {
+    const { guard, store, keys } = this.context;
+    const storedKey = keys.entry(entryKey);
+    if (tags.length === 0) {
+      return guard
+        .run(OPERATION, () => store.get(storedKey), nothing)
+        .then((data) => this.outcome(storedKey, data, names, tags, []));
+    }
+    const tagKeys = tags.map((tag) => keys.tag(tag));
+    return guard
+      .run(
+        OPERATION,
+        () => store.readWithTags(storedKey, tagKeys),
+        (): [undefined, []] => [undefined, []],
+      )
+      .then(([data, tokens]) => this.outcome(storedKey, data, names, tags, tokens));
+  }
+
+  /** Current tokens of the route's tags, taken before the handler runs; undefined when Redis is unreachable. */
+  captureTags(tags: readonly string[]): Promise<Readonly<Record<string, string>> | undefined> {
+    if (tags.length === 0) return Promise.resolve({});
+    const { guard, store, keys } = this.context;
+    return guard
+      .run(OPERATION, () => store.ensureTags(tags.map((tag) => keys.tag(tag))), nothing)
+      .then((tokens) => tokens && Object.fromEntries(tags.map((tag, i) => [tag, tokens[i]!])));
+  }
+
+  /** Stores a variant and the page's Vary list in one round trip (pipelined on Redis); true when both were. */
+  write(
+    entryKey: string,
+    varyKey: string,
+    data: Buffer,
+    names: readonly string[],
+    ttl: number | null,
+  ): Promise<boolean> {
+    const { guard, store, keys } = this.context;
+    const entries: [string, Buffer][] = [
+      [keys.entry(entryKey), data],
+      [keys.entry(varyKey), Buffer.from(JSON.stringify(names), 'utf8')],
+    ];
+    return guard.run(
+      OPERATION,
+      () => store.setMany(entries, ttl).then((failed) => failed.length === 0),
+      () => false,
+    );
+  }
+
+  /** Takes the cross-process refresh lock of a variant (getOrSet's fill lock); the owner token, or undefined. */
+  lock(entryKey: string): Promise<string | undefined> {
+    const { guard, store, keys, options } = this.context;
+    const token = newToken();
+    const lockKey = keys.fill(keys.entry(entryKey));
+    return guard
+      .run(
+        OPERATION,
+        () => store.acquireLock(lockKey, token, options.stampede.lockTtl * 1000),
+        () => false,
+      )
+      .then((locked) => (locked ? token : undefined));
+  }
+
+  unlock(entryKey: string, token: string): Promise<boolean> {
+    const { guard, store, keys } = this.context;
+    const lockKey = keys.fill(keys.entry(entryKey));
+    return guard.run(
+      OPERATION,
+      () => store.releaseLock(lockKey, token),
+      () => false,
+    );
+  }
+
+  /** Deletes every variant of a page and its Vary list, under any key prefix (SCAN, never KEYS). */
+  deletePage(idHash: string): Promise<number> {
+    return this.cache.deletePattern(pagePattern(idHash));
+  }
+
+  private outcome(
+    storedKey: string,
+    data: Buffer | undefined,
+    names: readonly string[],
+    tags: readonly string[],
+    tokens: readonly (string | undefined)[],
+  ): PageRead {
+    if (data === undefined) return MISSING;
+    let entry: PageEntry;
+    try {
+      entry = decodePageEntry(data);
+    } catch (error) {
+      this.undecodable(storedKey, error);
+      return MISSING;
+    }
+    if (!sameNames(entry.varyNames, names)) return MISSING;
+    const entryTags = entry.tags ?? {};
+    if (Object.keys(entryTags).length !== tags.length) return MISSING;
+    if (!tags.every((tag, i) => tokens[i] !== undefined && entryTags[tag] === tokens[i])) return MISSING;
+    const stale = entry.freshUntil !== null && Date.now() >= entry.freshUntil;
+    return { status: stale ? 'stale' : 'fresh', entry };
+  }
+
+  private undecodable(storedKey: string, error: unknown): void {
+    if (!(error instanceof CacheDecodeError)) throw error;
+    this.context.stats.decodeErrors++;
+    this.context.logger.warn(`Cache "${this.options.name}": treating ${storedKey} as a miss. ${error.message}`);
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, i) => name === b[i]);
+}
