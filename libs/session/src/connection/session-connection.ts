@@ -1,0 +1,103 @@
+import { Inject, Injectable, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { CACHE_MODULE_OPTIONS, type CacheModuleOptions } from '@stash/cache';
+import { Redis } from 'ioredis';
+import { SessionFaults } from '../faults/session-faults.js';
+import type { ResolvedSessionOptions } from '../session-options.js';
+import { SESSION_LOGGER, SESSION_OPTIONS } from '../session.constants.js';
+import { planClient } from './redis-client-options.js';
+
+const BOOT_CONNECT_TIMEOUT_MS = 2_000;
+
+// The sessions' ioredis client: opened with latency bounds (or borrowed: a `client` option, or a cache's client),
+// its `error` events always handled, quit on shutdown when Stash opened it. It is opened on first use, after every
+// module's providers exist, so that a `cache` connection can be looked up in `CacheModule`.
+@Injectable()
+export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
+  private opened?: { readonly client: Redis; readonly owned: boolean };
+  private reported = false;
+  private readonly onError = (error: Error) => {
+    // Without a listener ioredis would crash the process; requests report their own failures.
+    if (!this.reported) this.logger.warn(`Session Redis connection error: ${error.message}`);
+    this.reported = true;
+  };
+  private readonly onReady = () => {
+    this.reported = false;
+    this.faults.recovered();
+  };
+
+  constructor(
+    @Inject(SESSION_OPTIONS) private readonly options: ResolvedSessionOptions,
+    @Inject(SESSION_LOGGER) private readonly logger: LoggerService,
+    private readonly faults: SessionFaults,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  get client(): Redis {
+    this.opened ??= this.open();
+    return this.opened.client;
+  }
+
+  // Opens the connection (a bad `cache` option fails here, at bootstrap) and waits up to 2 s for it.
+  async onModuleInit(): Promise<void> {
+    if (!(await whenReady(this.client, BOOT_CONNECT_TIMEOUT_MS))) {
+      this.logger.warn('Session Redis not reachable at startup; requests that need a session answer 503 until it is.');
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    const opened = this.opened;
+    if (!opened) return;
+    opened.client.off('ready', this.onReady);
+    if (!opened.owned) {
+      opened.client.off('error', this.onError);
+      return;
+    }
+    if (opened.client.status === 'end') return;
+    if (opened.client.status !== 'ready') {
+      opened.client.disconnect();
+      return;
+    }
+    try {
+      await opened.client.quit();
+    } catch {
+      opened.client.disconnect();
+    }
+  }
+
+  private open(): { client: Redis; owned: boolean } {
+    const plan = planClient(this.options.connection, () => this.cacheOptions());
+    const owned = !('client' in plan);
+    const client =
+      'client' in plan ? plan.client : plan.url ? new Redis(plan.url, plan.options) : new Redis(plan.options);
+    client.on('error', this.onError);
+    client.on('ready', this.onReady);
+    return { client, owned };
+  }
+
+  private cacheOptions(): CacheModuleOptions | undefined {
+    try {
+      return this.moduleRef.get<CacheModuleOptions>(CACHE_MODULE_OPTIONS, { strict: false });
+    } catch {
+      return undefined;
+    }
+  }
+}
+
+function whenReady(client: Redis, timeoutMs: number): Promise<boolean> {
+  if (client.status === 'ready') return Promise.resolve(true);
+  if (client.status === 'end') return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const finish = (ready: boolean) => {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      resolve(ready);
+    };
+    const onReady = () => finish(true);
+    const onEnd = () => finish(false);
+    const timer = setTimeout(() => finish(false), timeoutMs);
+    client.once('ready', onReady);
+    client.once('end', onEnd);
+  });
+}

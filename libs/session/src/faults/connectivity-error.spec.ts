@@ -1,0 +1,27 @@
+import { isConnectivityError } from './connectivity-error.js';
+
+function error(name: string, message: string, code?: string): Error {
+  return Object.assign(new Error(message), { name }, code ? { code } : {});
+}
+
+describe('isConnectivityError', () => {
+  it.each<[string, unknown, boolean]>([
+    ['connection refused', error('Error', 'connect ECONNREFUSED 127.0.0.1:1', 'ECONNREFUSED'), true],
+    ['connection reset', error('Error', 'read ECONNRESET', 'ECONNRESET'), true],
+    ['offline queue disabled', error('Error', "Stream isn't writeable and enableOfflineQueue options is false"), true],
+    ['command timeout', error('Error', 'Command timed out'), true],
+    ['closed connection', error('Error', 'Connection is closed.'), true],
+    ['max retries', error('MaxRetriesPerRequestError', 'Reached the max retries per request limit'), true],
+    ['LOADING reply', error('ReplyError', 'LOADING Redis is loading the dataset in memory'), true],
+    ['READONLY reply', error('ReplyError', "READONLY You can't write against a read only replica."), true],
+    [
+      'WRONGTYPE reply',
+      error('ReplyError', 'WRONGTYPE Operation against a key holding the wrong kind of value'),
+      false,
+    ],
+    ['a plain error', new Error('boom'), false],
+    ['not an error', 'ECONNREFUSED', false],
+  ])('%s -> %s', (_name, value, expected) => {
+    expect(isConnectivityError(value)).toBe(expected);
+  });
+});

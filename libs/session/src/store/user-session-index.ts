@@ -1,0 +1,77 @@
+import type { SessionKeys } from '../keys/session-keys.js';
+import { readMeta } from '../session-meta.js';
+import type { SessionRedis } from './lua/lua-scripts.js';
+import { parseSessionData } from './session-snapshot.js';
+import type { UserSession } from './user-session.interface.js';
+
+// The per-user session index connect-redis lacks: for each user, a sorted set of session ids scored by expiry (and
+// one scored by last request). Entries are added by the store's save and touch scripts, pruned with the expired
+// range on every write and list, and the sets expire with the user's last session.
+export class UserSessionIndex {
+  constructor(
+    private readonly redis: SessionRedis,
+    private readonly keys: SessionKeys,
+  ) {}
+
+  async list(userId: string): Promise<UserSession[]> {
+    const index = this.keys.userIndex(userId);
+    const [expiry, seen] = await this.redis.stashSessionList(index.expiry, index.seen, Date.now());
+    const expiresAt = pairs(expiry);
+    const seenAt = pairs(seen);
+    const ids = [...expiresAt.keys()];
+    if (ids.length === 0) return [];
+    const stored = await this.redis.mget(...ids.map((id) => this.keys.session(id)));
+    const sessions: UserSession[] = [];
+    const gone: string[] = [];
+    ids.forEach((id, i) => {
+      const raw = stored[i];
+      const meta = raw ? readMeta(parseSessionData(raw)) : undefined;
+      // Deleted without the index being told (express-session's own destroy, eviction): drop the entry.
+      if (meta?.userId !== userId) {
+        gone.push(id);
+        return;
+      }
+      sessions.push({
+        id,
+        userId,
+        createdAt: meta.createdAt === undefined ? undefined : new Date(meta.createdAt),
+        lastSeenAt: new Date(seenAt.get(id) ?? meta.createdAt ?? 0),
+        expiresAt: new Date(expiresAt.get(id)!),
+        userAgent: meta.userAgent,
+      });
+    });
+    if (gone.length) await this.forget(userId, gone);
+    return sessions.sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+  }
+
+  // Deletes every session of the user but `except`, with their index entries; returns how many existed.
+  async destroyAll(userId: string, except: readonly string[]): Promise<number> {
+    const index = this.keys.userIndex(userId);
+    const ids = (await this.redis.zrange(index.expiry, '0', '-1')).filter((id) => !except.includes(id));
+    if (ids.length === 0) return 0;
+    const results = await this.redis
+      .multi()
+      .del(...ids.map((id) => this.keys.session(id)))
+      .zrem(index.expiry, ...ids)
+      .zrem(index.seen, ...ids)
+      .exec();
+    const failed = results?.find(([error]) => error);
+    if (failed) throw failed[0];
+    return Number(results?.[0]?.[1] ?? 0);
+  }
+
+  private async forget(userId: string, ids: string[]): Promise<void> {
+    const index = this.keys.userIndex(userId);
+    await this.redis
+      .multi()
+      .zrem(index.expiry, ...ids)
+      .zrem(index.seen, ...ids)
+      .exec();
+  }
+}
+
+function pairs(flat: string[]): Map<string, number> {
+  const map = new Map<string, number>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(flat[i]!, Number(flat[i + 1]));
+  return map;
+}
