@@ -1,0 +1,186 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { SessionService } from '@stash/session';
+import { Redis } from 'ioredis';
+import request from 'supertest';
+import type { Response } from 'supertest';
+import { AppModule } from '../apps/cookbook/src/app.module.js';
+import { cookieHeader, findSetCookie, sessionIdOf, type SetCookie } from './support/set-cookie.js';
+import { testRedisUrl } from './support/test-redis.js';
+
+const COOKIE = 'sessionid';
+const SECRET = 'cookbook-e2e-secret-0123456789-abcdefghijklmnopq';
+const ALICE = { id: 1, username: 'alice' };
+const BOB = { id: 2, username: 'bob' };
+
+type Agent = ReturnType<typeof request.agent>;
+
+/** The session cookie a response sets, or undefined when it sets none. */
+function sessionCookie(response: Response): SetCookie | undefined {
+  return findSetCookie(response.headers, COOKIE);
+}
+
+type Env = Record<string, string | undefined>;
+
+/** Sets environment variables (`undefined` removes one) and returns their previous values, to restore them. */
+function setEnv(vars: Env): Env {
+  const previous = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
+  for (const [name, value] of Object.entries(vars)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  return previous;
+}
+
+describe('cookbook sign-in: POST /api/login, GET /api/me, POST /api/logout', () => {
+  let app: INestApplication;
+  let redis: Redis;
+  let savedEnv: Env;
+
+  const http = () => request(app.getHttpServer());
+  const browser = (): Agent => request.agent(app.getHttpServer());
+  const login = (client: Agent | ReturnType<typeof http>, username: string, password = 'cookbook') =>
+    client.post('/api/login').send({ username, password });
+
+  beforeAll(async () => {
+    savedEnv = setEnv({ REDIS_URL: testRedisUrl(), SESSION_SECRET: SECRET });
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    app = moduleRef.createNestApplication({ logger: false });
+    await app.init();
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
+  });
+
+  afterAll(async () => {
+    // The suite shares the cookbook's fixed prefix with any other user of REDIS_URL: remove what it created.
+    const sessions = app.get(SessionService);
+    for (const user of [ALICE, BOB]) await sessions.destroyAllForUser(user.id);
+    await redis.quit();
+    await app.close();
+    setEnv(savedEnv);
+  });
+
+  describe('POST /api/login', () => {
+    it('signs alice in with good credentials: answers the user and sets a cookie that /api/me accepts', async () => {
+      const response = await login(http(), 'alice').expect(200);
+      expect(response.body).toEqual({ user: ALICE });
+      const cookie = sessionCookie(response)!;
+      expect(cookie.attributes).toMatchObject({ httponly: true, samesite: 'Lax', path: '/' });
+
+      const me = await http().get('/api/me').set('Cookie', cookieHeader(cookie)).expect(200);
+      expect(me.body).toEqual({ user: ALICE });
+    });
+
+    it('cycles the session id: the cookie from before the login differs from the one after and stops working', async () => {
+      const before = sessionCookie(await login(http(), 'alice').expect(200))!;
+      const again = await login(http(), 'alice').set('Cookie', cookieHeader(before)).expect(200);
+      const after = sessionCookie(again)!;
+
+      expect(sessionIdOf(after)).not.toBe(sessionIdOf(before));
+      await http().get('/api/me').set('Cookie', cookieHeader(before)).expect(401);
+      await http().get('/api/me').set('Cookie', cookieHeader(after)).expect(200, { user: ALICE });
+    });
+
+    // Not under the cache's `cookbook:*`, which CacheService.clear() deletes.
+    it('stores the session at cookbook-session:<id>', async () => {
+      const cookie = sessionCookie(await login(http(), 'bob').expect(200))!;
+      expect(await redis.exists(`cookbook-session:${sessionIdOf(cookie)}`)).toBe(1);
+    });
+
+    it.each([
+      ['a wrong password', 'alice', 'wrong'],
+      ["another user's password", 'bob', 'Cookbook'],
+      ['an unknown username', 'mallory', 'cookbook'],
+      ['a username in the wrong case', 'Alice', 'cookbook'],
+    ])('answers 401 and starts no session for %s', async (_case, username, password) => {
+      const client = browser();
+      const response = await login(client, username, password).expect(401);
+      expect(response.body.message).toBe('Invalid username or password');
+      expect(sessionCookie(response)).toBeUndefined();
+      await client.get('/api/me').expect(401);
+    });
+
+    it.each([
+      ['an empty object', {}, 'username is required'],
+      ['no password', { username: 'alice' }, 'password is required'],
+      ['an empty username', { username: '', password: 'cookbook' }, 'username is required'],
+      ['a numeric password', { username: 'alice', password: 42 }, 'password must be a string, not a number'],
+      ['an array username', { username: ['alice'], password: 'cookbook' }, 'username must be a string, not an array'],
+      ['an object password', { username: 'alice', password: { $ne: '' } }, 'password must be a string, not an object'],
+      ['a JSON array', ['alice', 'cookbook'], 'The body must be a JSON object'],
+    ])('answers 400 for %s', async (_case, body, message) => {
+      const response = await http().post('/api/login').send(body).expect(400);
+      expect(response.body.message).toContain(message);
+      expect(sessionCookie(response)).toBeUndefined();
+    });
+
+    it('answers 400 for a body that is not JSON', async () => {
+      const response = await http()
+        .post('/api/login')
+        .set('Content-Type', 'application/json')
+        .send('{"username": "alice",')
+        .expect(400);
+      expect(sessionCookie(response)).toBeUndefined();
+    });
+  });
+
+  describe('GET /api/me', () => {
+    it('answers 401 without a session', async () => {
+      const response = await http().get('/api/me').expect(401);
+      expect(response.body.message).toBe('Not signed in');
+      expect(sessionCookie(response)).toBeUndefined();
+    });
+
+    it('keeps two browsers apart: each sees only its own user', async () => {
+      const alice = browser();
+      const bob = browser();
+      await login(alice, 'alice').expect(200);
+      await login(bob, 'bob').expect(200);
+
+      await bob.get('/api/me').expect(200, { user: BOB });
+      await alice.get('/api/me').expect(200, { user: ALICE });
+    });
+  });
+
+  describe('POST /api/logout', () => {
+    it('signs out: 204, the cookie is cleared, /api/me answers 401 and the old cookie no longer works', async () => {
+      const client = browser();
+      const cookie = sessionCookie(await login(client, 'alice').expect(200))!;
+
+      const logout = await client.post('/api/logout').expect(204);
+      expect(sessionCookie(logout)?.value).toBe('');
+      await client.get('/api/me').expect(401);
+      await http().get('/api/me').set('Cookie', cookieHeader(cookie)).expect(401);
+      expect(await redis.exists(`cookbook-session:${sessionIdOf(cookie)}`)).toBe(0);
+    });
+
+    it('answers 204 when nobody is signed in', async () => {
+      const response = await http().post('/api/logout').expect(204);
+      expect(sessionCookie(response)).toBeUndefined();
+    });
+  });
+});
+
+describe('cookbook startup: SESSION_SECRET', () => {
+  const boot = () => Test.createTestingModule({ imports: [AppModule] }).compile();
+
+  it.each([
+    [
+      'is missing with NODE_ENV=production',
+      { NODE_ENV: 'production', SESSION_SECRET: undefined },
+      /SESSION_SECRET is not set/,
+    ],
+    [
+      'is shorter than 32 characters',
+      { NODE_ENV: 'development', SESSION_SECRET: 'too-short' },
+      /SESSION_SECRET is too short/,
+    ],
+  ])('fails when it %s, naming SESSION_SECRET', async (_case, env, message) => {
+    // CACHE_STORE=memory: a failed compile() leaves no app to close, so nothing may open a connection first.
+    const saved = setEnv({ ...env, CACHE_STORE: 'memory', REDIS_URL: testRedisUrl() });
+    try {
+      await expect(boot()).rejects.toThrow(message);
+    } finally {
+      setEnv(saved);
+    }
+  });
+});
