@@ -16,8 +16,9 @@ const CLIENT_MESSAGES =
   /Connection is closed|Stream isn't writeable|Command timed out|enableOfflineQueue|Reached the max retries|MaxRetriesPerRequest|Failed to refresh slots cache|None of startup nodes is available|All sentinels are unreachable|connect ETIMEDOUT/i;
 
 /**
- * True for faults of reaching Redis (refused, reset, timed out, closed, server loading or failing over).
- * Reply errors such as WRONGTYPE, codec errors and bad input are not: they still throw when failing open.
+ * True for faults of reaching Redis (refused, reset, timed out, closed, server loading, full or failing over),
+ * which a retry after recovery would cure. Reply errors such as WRONGTYPE, codec errors and bad input are not:
+ * they still throw when failing open. Shared by `@stash/session`, whose store faults answer 503.
  */
 export function isConnectivityError(error: unknown): boolean {
   if (!(error instanceof Error) || error instanceof CacheError) return false;

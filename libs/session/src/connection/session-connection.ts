@@ -1,6 +1,6 @@
 import { Inject, Injectable, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { CACHE_MODULE_OPTIONS, type CacheModuleOptions } from '@stash/cache';
+import { CACHE_MODULE_OPTIONS, whenReady, type CacheModuleOptions } from '@stash/cache';
 import { Redis } from 'ioredis';
 import { SessionFaults } from '../faults/session-faults.js';
 import type { ResolvedSessionOptions } from '../session-options.js';
@@ -82,22 +82,4 @@ export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
       return undefined;
     }
   }
-}
-
-function whenReady(client: Redis, timeoutMs: number): Promise<boolean> {
-  if (client.status === 'ready') return Promise.resolve(true);
-  if (client.status === 'end') return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const finish = (ready: boolean) => {
-      clearTimeout(timer);
-      client.off('ready', onReady);
-      client.off('end', onEnd);
-      resolve(ready);
-    };
-    const onReady = () => finish(true);
-    const onEnd = () => finish(false);
-    const timer = setTimeout(() => finish(false), timeoutMs);
-    client.once('ready', onReady);
-    client.once('end', onEnd);
-  });
 }

@@ -4,7 +4,7 @@ import { SessionInterruptedError } from '../errors/session-interrupted.error.js'
 import { SessionInterruptedException } from '../errors/session-interrupted.exception.js';
 import { SessionUnavailableException } from '../errors/session-unavailable.exception.js';
 import { SESSION_LOGGER } from '../session.constants.js';
-import { isConnectivityError } from './connectivity-error.js';
+import { isConnectivityError } from '@stash/cache';
 
 // Turns store failures into HTTP answers: connectivity faults into 503 (sessions fail loudly, they are never served
 // as anonymous), a session deleted mid-request into 400. Logs the first failure of each outage and the recovery

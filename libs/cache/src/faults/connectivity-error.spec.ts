@@ -1,3 +1,4 @@
+import { CacheKeyError } from '../errors/cache-key.error.js';
 import { isConnectivityError } from './connectivity-error.js';
 
 function error(name: string, message: string, code?: string): Error {
@@ -14,12 +15,19 @@ describe('isConnectivityError', () => {
     ['max retries', error('MaxRetriesPerRequestError', 'Reached the max retries per request limit'), true],
     ['LOADING reply', error('ReplyError', 'LOADING Redis is loading the dataset in memory'), true],
     ['READONLY reply', error('ReplyError', "READONLY You can't write against a read only replica."), true],
+    ['OOM reply', error('ReplyError', "OOM command not allowed when used memory > 'maxmemory'."), true],
+    [
+      'MISCONF reply',
+      error('ReplyError', 'MISCONF Redis is configured to save RDB snapshots, but it is failing'),
+      true,
+    ],
     [
       'WRONGTYPE reply',
       error('ReplyError', 'WRONGTYPE Operation against a key holding the wrong kind of value'),
       false,
     ],
     ['a plain error', new Error('boom'), false],
+    ['a Stash error', new CacheKeyError('', 'keys must not be empty'), false],
     ['not an error', 'ECONNREFUSED', false],
   ])('%s -> %s', (_name, value, expected) => {
     expect(isConnectivityError(value)).toBe(expected);
