@@ -1,40 +1,20 @@
 import type { CacheStatsSnapshot } from './cache-stats.js';
+import type { LockOptions, SetOptions, VersionOption } from './cache-service-options.interface.js';
 import type { CacheContext } from './entries/cache-context.js';
 import type { FragmentOptions, FragmentRender } from './fragments/fragment-options.interface.js';
 import type { GetOrSetOptions } from './stampede/get-or-set-options.interface.js';
 import type { Loader } from './stampede/run-loader.js';
 import { ConditionalWrites } from './entries/conditional-writes.js';
 import { EntryIO } from './entries/entry-io.js';
+import { encodeTagged, tagTokens, uniqueTags } from './entries/tag-tokens.js';
 import { cacheFragment, invalidateFragment } from './fragments/cache-fragment.js';
 import { resolveTtl } from './entries/resolve-ttl.js';
 import { CacheArgumentError } from './errors/cache-argument.error.js';
 import { CacheKeyMissingError } from './errors/cache-key-missing.error.js';
-import { CacheLockError } from './errors/cache-lock.error.js';
-import { errorMessage } from './errors/error-message.js';
-import { CacheLock } from './lock/cache-lock.js';
+import type { CacheLock } from './lock/cache-lock.js';
+import { acquireLock, runHoldingLock } from './lock/lock-acquisition.js';
 import { GetOrSetCoordinator } from './stampede/get-or-set-coordinator.js';
-import { newToken } from './store/base-cache-store.js';
 
-/** Selects a key version other than the cache's (Django's `version=` argument). */
-export interface VersionOption {
-  version?: number;
-}
-
-/** Options of `set`, `add` and `setMany`. */
-export interface SetOptions extends VersionOption {
-  /** Tags the value depends on; `invalidateTags` on any of them makes it miss. */
-  tags?: readonly string[];
-}
-
-/** Options of `lock`. Both in seconds. */
-export interface LockOptions {
-  /** The lock expires after this many seconds unless extended. @default 10 */
-  timeout?: number;
-  /** How long to wait for the lock; 0 tries once. @default 10 */
-  blockingTimeout?: number;
-}
-
-const LOCK_POLL_MS = 25;
 const NO_TAGS: readonly string[] = [];
 
 /**
@@ -89,7 +69,7 @@ export class CacheService {
       await this.delete(key, options);
       return;
     }
-    const data = await this.encode(key, value, options?.tags);
+    const data = await encodeTagged(this.context, this.io, key, value, options?.tags);
     if (!data) {
       // Skipped as too large: the value it was meant to replace must not go on being served.
       await this.delete(key, options);
@@ -111,11 +91,11 @@ export class CacheService {
     const { keys, guard, stats, options: cache } = this.context;
     const storedKey = keys.entry(key, options?.version);
     const seconds = resolveTtl(ttl, cache.defaultTtl);
-    const tags = this.uniqueTags(options?.tags);
+    const tags = uniqueTags(this.context, options?.tags);
     const encoded = await this.io.prepare(key, value, tags, false);
     if (!encoded) return false;
     if (seconds === 0) return !(await this.has(key, options));
-    const data = this.io.finish(key, encoded, await this.tagTokens(tags), false);
+    const data = this.io.finish(key, encoded, await tagTokens(this.context, tags), false);
     if (!data) return false;
     const added = await guard.run(
       'add',
@@ -175,9 +155,9 @@ export class CacheService {
       );
       return [];
     }
-    const tags = this.uniqueTags(options?.tags);
+    const tags = uniqueTags(this.context, options?.tags);
     const prepared = await Promise.all(pairs.map(([key, value]) => this.io.prepare(key, value, tags)));
-    const tokens = prepared.some(Boolean) ? await this.tagTokens(tags) : {};
+    const tokens = prepared.some(Boolean) ? await tagTokens(this.context, tags) : {};
     const encoded = prepared.map((value, i) => value && this.io.finish(pairs[i]![0], value, tokens));
     const writable = storedKeys.flatMap((storedKey, i) => (encoded[i] ? [[storedKey, encoded[i]!] as const] : []));
     const skipped = pairs.filter((_, i) => !encoded[i]).map(([key]) => key);
@@ -371,26 +351,8 @@ export class CacheService {
    * Acquires a distributed lock, waiting up to `blockingTimeout` seconds.
    * @throws CacheLockError when not acquired in time; CacheUnavailableError when Redis is unreachable.
    */
-  async lock(name: string, options: LockOptions = {}): Promise<CacheLock> {
-    const timeout = options.timeout ?? 10;
-    const blockingTimeout = options.blockingTimeout ?? 10;
-    if (!(timeout > 0) || !Number.isFinite(timeout))
-      throw new CacheArgumentError('lock', 'timeout', timeout, 'seconds > 0');
-    if (!(blockingTimeout >= 0))
-      throw new CacheArgumentError('lock', 'blockingTimeout', blockingTimeout, 'seconds >= 0');
-    const { keys, guard, store, stats } = this.context;
-    const lockKey = keys.lock(name);
-    const token = newToken();
-    const deadline = Date.now() + blockingTimeout * 1000;
-    for (let waited = false; ; waited = true) {
-      if (await guard.runStrict('lock', () => store.acquireLock(lockKey, token, timeout * 1000))) {
-        return new CacheLock(name, lockKey, token, timeout, this.context);
-      }
-      if (Date.now() >= deadline) throw new CacheLockError(name, `not acquired within ${blockingTimeout}s`);
-      // One wait per call, however many polls it takes (getOrSet's fill-lock waits count alike).
-      if (!waited) stats.lockWaits++;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(LOCK_POLL_MS, deadline - Date.now())));
-    }
+  lock(name: string, options: LockOptions = {}): Promise<CacheLock> {
+    return acquireLock(this.context, name, options);
   }
 
   /**
@@ -399,23 +361,7 @@ export class CacheService {
    *   CacheLockError when the task succeeded but the lock expired before the release.
    */
   async withLock<T>(name: string, task: () => T | Promise<T>, options?: LockOptions): Promise<T> {
-    const lock = await this.lock(name, options);
-    let result: T;
-    try {
-      result = await task();
-    } catch (error) {
-      await lock
-        .release()
-        .catch((releaseError: unknown) =>
-          this.context.logger.warn(
-            `Cache "${this.name}": lock ${JSON.stringify(name)} not released after its task failed ` +
-              `(${errorMessage(releaseError)}); rethrowing the task's error.`,
-          ),
-        );
-      throw error;
-    }
-    await lock.release();
-    return result;
+    return runHoldingLock(this.context, await this.lock(name, options), task);
   }
 
   /**
@@ -438,34 +384,6 @@ export class CacheService {
   async close(): Promise<void> {
     await this.coordinator.drain();
     await this.context.store.close();
-  }
-
-  /** Encodes and checks the value first, so that a refused value creates no tag token. */
-  private async encode(key: string, value: unknown, tags: readonly string[] | undefined): Promise<Buffer | undefined> {
-    const unique = this.uniqueTags(tags);
-    const encoded = await this.io.prepare(key, value, unique);
-    return encoded && this.io.finish(key, encoded, await this.tagTokens(unique));
-  }
-
-  /** Distinct tags, each validated (CacheKeyError) before anything is encoded or written. */
-  private uniqueTags(tags: readonly string[] | undefined): string[] {
-    if (!tags?.length) return [];
-    const unique = [...new Set(tags)];
-    unique.forEach((tag) => this.context.keys.tag(tag));
-    return unique;
-  }
-
-  /** Current tokens for `set`-style writes; a tagged value written while Redis is down carries no valid token. */
-  private async tagTokens(unique: readonly string[]): Promise<{ tags?: Record<string, string> }> {
-    if (!unique.length) return {};
-    const { keys, guard, store } = this.context;
-    const tagKeys = unique.map((tag) => keys.tag(tag));
-    const tokens = await guard.run(
-      'set',
-      () => store.ensureTags(tagKeys),
-      () => unique.map(() => ''),
-    );
-    return { tags: Object.fromEntries(unique.map((tag, i) => [tag, tokens[i]!])) };
   }
 
   /**

@@ -2,7 +2,7 @@ export { CacheModule } from './cache.module.js';
 export type { CacheModuleExtras } from './cache.module-definition.js';
 export { CacheRegistry } from './cache.registry.js';
 export { CacheService } from './cache.service.js';
-export type { LockOptions, SetOptions, VersionOption } from './cache.service.js';
+export type { LockOptions, SetOptions, VersionOption } from './cache-service-options.interface.js';
 export { createCache } from './cache.factory.js';
 export type { CacheModuleOptions, CacheOptions, KeyFunction } from './cache-options.interface.js';
 export { CACHE_DEFAULTS } from './cache-options.js';
