@@ -15,13 +15,11 @@ export abstract class BaseCacheStore implements CacheStore {
   abstract set(key: string, data: Buffer, ttl: StoreTtl): Promise<void>;
   abstract add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean>;
   abstract delete(key: string): Promise<boolean>;
-  abstract touch(key: string, ttl: StoreTtl): Promise<boolean>;
   abstract clear(pattern: string, except?: string): Promise<number>;
   abstract compareAndSet(key: string, expected: Buffer, data: Buffer | undefined, ttl: StoreTtl): Promise<boolean>;
   abstract incr(key: string, delta: number): Promise<number | undefined>;
   abstract rename(from: string, to: string): Promise<boolean>;
   abstract ttl(key: string): Promise<number | null | undefined>;
-  abstract persist(key: string): Promise<boolean>;
   abstract scan(pattern: string): AsyncIterable<string[]>;
   abstract releaseLock(key: string, token: string): Promise<boolean>;
   abstract extendLock(key: string, token: string, ttlMs: number): Promise<boolean>;

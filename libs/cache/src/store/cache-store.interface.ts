@@ -16,8 +16,6 @@ export interface CacheStore {
   add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean>;
   /** True when the key existed. */
   delete(key: string): Promise<boolean>;
-  /** Sets a new TTL on an existing key; true when it existed. */
-  touch(key: string, ttl: StoreTtl): Promise<boolean>;
   /**
    * Deletes every key matching a glob (SCAN, never KEYS or FLUSHDB), except keys starting with `except`;
    * returns how many.
@@ -39,8 +37,6 @@ export interface CacheStore {
   rename(from: string, to: string): Promise<boolean>;
   /** Remaining lifetime in ms; null when it never expires; undefined when missing. */
   ttl(key: string): Promise<number | null | undefined>;
-  /** Removes a key's TTL; true when it had one. */
-  persist(key: string): Promise<boolean>;
   /** Yields batches of keys matching a glob. */
   scan(pattern: string): AsyncIterable<string[]>;
 

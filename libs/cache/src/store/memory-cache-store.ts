@@ -50,13 +50,6 @@ export class MemoryCacheStore extends BaseCacheStore {
     return existed;
   }
 
-  async touch(key: string, ttl: StoreTtl): Promise<boolean> {
-    const entry = this.live(key);
-    if (!entry) return false;
-    entry.expiresAt = expiry(ttl);
-    return true;
-  }
-
   async clear(pattern: string, except?: string): Promise<number> {
     const matcher = globToRegExp(pattern);
     let count = 0;
@@ -102,13 +95,6 @@ export class MemoryCacheStore extends BaseCacheStore {
     const entry = this.live(key);
     if (!entry) return undefined;
     return entry.expiresAt === null ? null : entry.expiresAt - Date.now();
-  }
-
-  async persist(key: string): Promise<boolean> {
-    const entry = this.live(key);
-    if (!entry || entry.expiresAt === null) return false;
-    entry.expiresAt = null;
-    return true;
   }
 
   async *scan(pattern: string): AsyncIterable<string[]> {

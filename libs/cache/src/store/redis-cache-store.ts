@@ -40,10 +40,6 @@ export class RedisCacheStore extends BaseCacheStore {
     return (await this.client.del(key)) === 1;
   }
 
-  async touch(key: string, ttl: StoreTtl): Promise<boolean> {
-    return (await this.client.stashTouch(key, ttl === null ? '' : toMs(ttl))) === 1;
-  }
-
   async clear(pattern: string, except?: string): Promise<number> {
     let count = 0;
     for await (const found of this.scan(pattern)) {
@@ -110,10 +106,6 @@ export class RedisCacheStore extends BaseCacheStore {
     const ms = await this.client.pttl(key);
     if (ms === -2) return undefined;
     return ms === -1 ? null : ms;
-  }
-
-  async persist(key: string): Promise<boolean> {
-    return (await this.client.persist(key)) === 1;
   }
 
   async *scan(pattern: string): AsyncIterable<string[]> {

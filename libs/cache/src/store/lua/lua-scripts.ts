@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
 
-const SCRIPT_NAMES = ['incr-existing', 'touch', 'lock-release', 'lock-extend', 'compare-and-set'] as const;
+const SCRIPT_NAMES = ['incr-existing', 'lock-release', 'lock-extend', 'compare-and-set'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const SOURCES = new Map<ScriptName, string>(
@@ -11,7 +11,6 @@ const SOURCES = new Map<ScriptName, string>(
 /** The scripts as client methods: ioredis runs them with EVALSHA and falls back to EVAL on NOSCRIPT. */
 export interface StashScripts {
   stashIncrExisting(key: string, delta: number): Promise<number | null>;
-  stashTouch(key: string, ttlMs: number | ''): Promise<number>;
   stashLockRelease(key: string, token: string): Promise<number>;
   stashLockExtend(key: string, token: string, ttlMs: number): Promise<number>;
   stashCompareAndSet(key: string, expected: Buffer, data: Buffer | '', ttlMs: number | ''): Promise<number>;
@@ -19,7 +18,6 @@ export interface StashScripts {
 
 const METHOD_NAMES: Record<ScriptName, keyof StashScripts> = {
   'incr-existing': 'stashIncrExisting',
-  touch: 'stashTouch',
   'lock-release': 'stashLockRelease',
   'lock-extend': 'stashLockExtend',
   'compare-and-set': 'stashCompareAndSet',
