@@ -5,6 +5,8 @@ const shared = {
   moduleNameMapper: {
     '^@stash/cache$': '<rootDir>/libs/cache/src/index.ts',
     '^@stash/session$': '<rootDir>/libs/session/src/index.ts',
+    '^@stash/signals$': '<rootDir>/libs/signals/src/index.ts',
+    '^@stash/signals/typeorm$': '<rootDir>/libs/signals/src/typeorm/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {
