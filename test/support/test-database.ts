@@ -46,7 +46,9 @@ export async function createTestDatabase(kind: TestDatabaseKind, label: string):
     kind,
     typeorm: { type: 'postgres', url, schema },
     url: `${url}${separator}schema=${schema}`,
-    drop: () => withClient(url, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
+    drop: async () => {
+      await withClient(url, (client) => client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`));
+    },
   };
 }
 
