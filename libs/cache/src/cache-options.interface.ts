@@ -6,8 +6,12 @@ export type KeyFunction = (key: string, keyPrefix: string, version: number) => s
 
 /** Options of one cache (one entry of Django's `CACHES`). */
 export interface CacheOptions {
-  /** Where entries live. `memory` is Django's LocMemCache: per process, LRU-bounded. @default 'redis' */
-  store?: 'redis' | 'memory';
+  /**
+   * Where entries live. `memory` is Django's LocMemCache: per process, LRU-bounded. `dummy` is Django's
+   * DummyCache: nothing is stored and every read misses (a benchmark baseline, a debugging switch). Both ignore
+   * the connection options. @default 'redis'
+   */
+  store?: 'redis' | 'memory' | 'dummy';
   /** `redis://` or `rediss://` URL, with optional user, password and db (`redis://user:pw@host:6379/2`). */
   url?: string;
   /** ioredis options, merged over the URL; Stash's fault-handling defaults apply unless set here. */

@@ -95,6 +95,12 @@ describe('resolveCacheOptions', () => {
       ],
       ['a URL with a password only', { url: 'redis://:pw@h:6379/0' }, { connection: { url: 'redis://:pw@h:6379/0' } }],
       ['the memory store', { store: 'memory' }, { store: 'memory' }],
+      ['the dummy store', { store: 'dummy' }, { store: 'dummy' }],
+      [
+        'the dummy store with a URL (ignored, as for memory)',
+        { store: 'dummy', url: 'redis://h:6379/1' },
+        { store: 'dummy', connection: { url: 'redis://h:6379/1' } },
+      ],
       ['defaultTtl null (never expires)', { defaultTtl: null }, { defaultTtl: null }],
       ['defaultTtl 0 (do not store)', { defaultTtl: 0 }, { defaultTtl: 0 }],
       ['a fractional defaultTtl', { defaultTtl: 1.5 }, { defaultTtl: 1.5 }],

@@ -7,7 +7,7 @@ import { defaultKeyFunction } from './keys/entry-key.js';
 /** A cache's options with every default applied; built once at bootstrap. */
 export interface ResolvedCacheOptions {
   readonly name: string;
-  readonly store: 'redis' | 'memory';
+  readonly store: 'redis' | 'memory' | 'dummy';
   readonly connection: Pick<CacheOptions, 'url' | 'redis' | 'sentinels' | 'name' | 'cluster' | 'client'>;
   readonly keyPrefix: string;
   readonly version: number;
@@ -133,7 +133,9 @@ export function resolveCacheOptions(name: string, raw: CacheOptions, path = ''):
   const at = (option: string) => `${path}${option}`;
 
   const store = raw.store ?? CACHE_DEFAULTS.store;
-  if (store !== 'redis' && store !== 'memory') throw new CacheConfigError(at('store'), store, "'redis' or 'memory'");
+  if (store !== 'redis' && store !== 'memory' && store !== 'dummy') {
+    throw new CacheConfigError(at('store'), store, "'redis', 'memory' or 'dummy'");
+  }
 
   const targets = (['url', 'client', 'cluster', 'sentinels'] as const).filter((k) => raw[k] !== undefined);
   if (targets.length > 1) {

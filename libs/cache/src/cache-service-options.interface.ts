@@ -16,3 +16,13 @@ export interface LockOptions {
   /** How long to wait for the lock; 0 tries once. @default 10 */
   blockingTimeout?: number;
 }
+
+/** Options of `invalidateTags`. */
+export interface InvalidateTagsOptions {
+  /**
+   * On a connectivity fault, queue the tags and retry them in the background (50 ms doubling to 1 s) instead of
+   * throwing `CacheUnavailableError`; this process treats them as invalidated until the retry lands. For callers
+   * that must not fail, such as after-commit hooks. @default false
+   */
+  retry?: boolean;
+}

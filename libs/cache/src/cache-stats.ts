@@ -19,6 +19,14 @@ export interface CacheStatsSnapshot {
    * `lock()`/`withLock` waiting for a held lock. Once per call, however many times it polled.
    */
   readonly lockWaits: number;
+  /** Tags whose invalidation (`invalidateTags` with `retry`) has not reached Redis yet; treated as invalidated here. */
+  readonly invalidationsPending: number;
+  /** `invalidateTags` calls with `retry` that found Redis unavailable and were queued instead of applied. */
+  readonly invalidationsQueued: number;
+  /** Background attempts to apply queued invalidations (failed and successful). */
+  readonly invalidationRetries: number;
+  /** Throttler `increment` calls let through without counting because Redis was unavailable (`failOpen`). */
+  readonly throttlerFailOpens: number;
   readonly breaker: BreakerState;
 }
 
@@ -33,11 +41,32 @@ export class CacheStats {
   staleServes = 0;
   loaderRuns = 0;
   lockWaits = 0;
+  invalidationsPending = 0;
+  invalidationsQueued = 0;
+  invalidationRetries = 0;
+  throttlerFailOpens = 0;
 
   constructor(private readonly cache: string) {}
 
   snapshot(breaker: BreakerState): CacheStatsSnapshot {
     const { cache, hits, misses, sets, deletes, errors, decodeErrors, staleServes, loaderRuns, lockWaits } = this;
-    return { cache, hits, misses, sets, deletes, errors, decodeErrors, staleServes, loaderRuns, lockWaits, breaker };
+    const { invalidationsPending, invalidationsQueued, invalidationRetries, throttlerFailOpens } = this;
+    return {
+      cache,
+      hits,
+      misses,
+      sets,
+      deletes,
+      errors,
+      decodeErrors,
+      staleServes,
+      loaderRuns,
+      lockWaits,
+      invalidationsPending,
+      invalidationsQueued,
+      invalidationRetries,
+      throttlerFailOpens,
+      breaker,
+    };
   }
 }

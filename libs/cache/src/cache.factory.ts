@@ -5,11 +5,13 @@ import { resolveCacheOptions, type ResolvedCacheOptions } from './cache-options.
 import { CacheService } from './cache.service.js';
 import { CacheStats } from './cache-stats.js';
 import { EntrySerializer } from './codec/entry-serializer.js';
+import { PendingInvalidations } from './entries/pending-invalidations.js';
 import { jsonCodec } from './codec/json.codec.js';
 import { msgpackCodec } from './codec/msgpack.codec.js';
 import { RedisConnections } from './connection/redis-connections.js';
 import { FaultGuard } from './faults/fault-guard.js';
 import { KeyLayout } from './keys/key-layout.js';
+import { DummyCacheStore } from './store/dummy-cache-store.js';
 import { MemoryCacheStore } from './store/memory-cache-store.js';
 import { RedisCacheStore } from './store/redis-cache-store.js';
 import type { CacheStore } from './store/cache-store.interface.js';
@@ -25,6 +27,8 @@ export function buildCache(
   let store: CacheStore;
   if (options.store === 'memory') {
     store = new MemoryCacheStore(options.memory);
+  } else if (options.store === 'dummy') {
+    store = new DummyCacheStore();
   } else {
     const lease = connections.acquire(options, () => guard.connectionReady());
     store = new RedisCacheStore(lease.client, lease.release);
@@ -34,7 +38,9 @@ export function buildCache(
     compressAbove: options.compressAbove,
     compression: options.compression,
   });
-  return new CacheService({ options, store, serializer, keys: new KeyLayout(options), guard, stats, logger });
+  const keys = new KeyLayout(options);
+  const pending = new PendingInvalidations({ options, store, keys, guard, stats, logger });
+  return new CacheService({ options, store, serializer, keys, guard, stats, logger, pending });
 }
 
 /**

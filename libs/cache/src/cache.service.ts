@@ -1,5 +1,10 @@
 import type { CacheStatsSnapshot } from './cache-stats.js';
-import type { LockOptions, SetOptions, VersionOption } from './cache-service-options.interface.js';
+import type {
+  InvalidateTagsOptions,
+  LockOptions,
+  SetOptions,
+  VersionOption,
+} from './cache-service-options.interface.js';
 import type { CacheContext } from './entries/cache-context.js';
 import type { FragmentOptions, FragmentRender } from './fragments/fragment-options.interface.js';
 import type { GetOrSetOptions } from './stampede/get-or-set-options.interface.js';
@@ -9,6 +14,7 @@ import { EntryIO } from './entries/entry-io.js';
 import { encodeTagged, tagTokens, uniqueTags } from './entries/tag-tokens.js';
 import { cacheFragment, invalidateFragment } from './fragments/cache-fragment.js';
 import { resolveTtl } from './entries/resolve-ttl.js';
+import { assertDelta, assertGlob, assertRetry } from './cache-arguments.js';
 import { CacheArgumentError } from './errors/cache-argument.error.js';
 import { CacheKeyMissingError } from './errors/cache-key-missing.error.js';
 import type { CacheLock } from './lock/cache-lock.js';
@@ -20,7 +26,7 @@ const NO_TAGS: readonly string[] = [];
 /**
  * One cache: Django's low-level cache API plus django-redis's extras, tags and stampede-proof `getOrSet`.
  * Seconds everywhere. Reads fail open (a miss) and writes are skipped when Redis is unreachable and `failOpen`
- * is on; `incr`/`decr`, versions, locks and `invalidateTags` always fail loudly with `CacheUnavailableError`.
+ * is on; `incr`/`decr`, versions, locks and `invalidateTags` (unless retried) throw `CacheUnavailableError`.
  */
 export class CacheService {
   private readonly io: EntryIO;
@@ -339,12 +345,15 @@ export class CacheService {
 
   /**
    * Makes every entry carrying one of `tags` miss from now on, including values whose loader is still running.
-   * @throws CacheUnavailableError when Redis is unreachable: a lost invalidation would serve stale data.
+   * With `{ retry: true }`, a connectivity fault does not throw: the tags are queued in this process and retried
+   * (50 ms doubling to 1 s) until the invalidation lands, and this process treats them as invalidated meanwhile
+   * (see `stats().invalidationsPending`). Other processes may serve their entries until the retry lands.
+   * @throws CacheUnavailableError when Redis is unreachable and `retry` is off: a lost invalidation would serve
+   *   stale data. CacheKeyError for a bad tag (nothing is deleted); other Redis errors always.
+   * @example await cache.invalidateTags(['recipes', `recipe:${id}`], { retry: true })
    */
-  async invalidateTags(tags: readonly string[]): Promise<void> {
-    const { keys, guard, store } = this.context;
-    const tagKeys = [...new Set(tags)].map((tag) => keys.tag(tag));
-    if (tagKeys.length) await guard.runStrict('invalidateTags', () => store.deleteMany(tagKeys));
+  async invalidateTags(tags: readonly string[], options?: InvalidateTagsOptions): Promise<void> {
+    await this.context.pending.invalidate(tags, assertRetry(options?.retry));
   }
 
   /**
@@ -378,11 +387,13 @@ export class CacheService {
   }
 
   /**
-   * Aborts background refreshes (their loaders' signals), waits for them to settle for at most 5 s, then
-   * releases the connection (quit when no other cache shares it).
+   * Aborts background refreshes (their loaders' signals), waits for them to settle for at most 5 s, makes one
+   * last attempt (bounded by `commandTimeout`) at queued tag invalidations and logs an error naming any still
+   * pending (they are lost), then releases the connection (quit when no other cache shares it).
    */
   async close(): Promise<void> {
     await this.coordinator.drain();
+    await this.context.pending.close();
     await this.context.store.close();
   }
 
@@ -416,15 +427,4 @@ export class CacheService {
   async invalidateFragment(name: string, varyOn?: readonly unknown[]): Promise<boolean> {
     return invalidateFragment(this, name, varyOn);
   }
-}
-
-function assertDelta(operation: string, delta: number): number {
-  if (!Number.isSafeInteger(delta)) throw new CacheArgumentError(operation, 'delta', delta, 'a safe integer');
-  return delta;
-}
-
-function assertGlob(glob: string): string {
-  if (typeof glob !== 'string' || glob.length === 0)
-    throw new CacheArgumentError('iterKeys', 'glob', glob, 'a non-empty string');
-  return glob;
 }

@@ -2,7 +2,12 @@ export { CacheModule } from './cache.module.js';
 export type { CacheModuleExtras } from './cache.module-definition.js';
 export { CacheRegistry } from './cache.registry.js';
 export { CacheService } from './cache.service.js';
-export type { LockOptions, SetOptions, VersionOption } from './cache-service-options.interface.js';
+export type {
+  InvalidateTagsOptions,
+  LockOptions,
+  SetOptions,
+  VersionOption,
+} from './cache-service-options.interface.js';
 export { createCache } from './cache.factory.js';
 export type { CacheModuleOptions, CacheOptions, KeyFunction } from './cache-options.interface.js';
 export { CACHE_DEFAULTS } from './cache-options.js';
@@ -20,7 +25,7 @@ export type { GetOrSetOptions } from './stampede/get-or-set-options.interface.js
 export type { Loader, LoaderContext } from './stampede/run-loader.js';
 export { defaultKeyFunction } from './keys/entry-key.js';
 export { escapeGlob } from './keys/glob.js';
-export type { CacheStore, StoreTtl } from './store/cache-store.interface.js';
+export type { CacheStore, StoreTtl, ThrottleHit } from './store/cache-store.interface.js';
 export { CacheError } from './errors/cache.error.js';
 export { CacheArgumentError } from './errors/cache-argument.error.js';
 export { CacheConfigError } from './errors/cache-config.error.js';
@@ -80,3 +85,5 @@ export { CachedMethodsExplorer } from './methods/cached-methods.explorer.js';
 export { CACHED_METADATA } from './cache.constants.js';
 export { CacheKeyArgumentError } from './errors/cache-key-argument.error.js';
 export { CachedMethodError } from './errors/cached-method.error.js';
+export { CacheThrottlerStorage } from './throttler/cache-throttler.storage.js';
+export type { CacheThrottlerStorageOptions } from './throttler/cache-throttler-options.interface.js';

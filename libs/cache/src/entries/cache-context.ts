@@ -5,6 +5,7 @@ import type { EntrySerializer } from '../codec/entry-serializer.js';
 import type { FaultGuard } from '../faults/fault-guard.js';
 import type { KeyLayout } from '../keys/key-layout.js';
 import type { CacheStore } from '../store/cache-store.interface.js';
+import type { PendingInvalidations } from './pending-invalidations.js';
 
 /** The parts one cache is made of, shared by `CacheService` and the pieces it composes. @internal */
 export interface CacheContext {
@@ -15,4 +16,6 @@ export interface CacheContext {
   readonly guard: FaultGuard;
   readonly stats: CacheStats;
   readonly logger: LoggerService;
+  /** Tag invalidations that have not reached Redis yet; every tag-token read consults it. */
+  readonly pending: PendingInvalidations;
 }

@@ -6,6 +6,7 @@ import { CacheSerializationError } from '../errors/cache-serialization.error.js'
 import { CacheValueTooLargeError } from '../errors/cache-value-too-large.error.js';
 import { errorMessage } from '../errors/error-message.js';
 import { newToken } from '../store/base-cache-store.js';
+import { readTokens, readWithTokens } from './tag-tokens.js';
 
 /** What a read found: nothing usable, a fresh entry, or one past its fresh time but kept for SWR or grace. */
 export type ReadOutcome =
@@ -30,14 +31,17 @@ export class EntryIO {
     knownTags: readonly string[] = [],
     quiet = false,
   ): Promise<ReadOutcome> {
-    const { store, guard, keys } = this.context;
+    const { store, guard } = this.context;
     let data: Buffer | undefined;
     let tokens: (string | undefined)[] = [];
     if (knownTags.length === 0) {
       data = await guard.run(operation, () => store.get(storedKey), NOTHING);
     } else {
-      const tagKeys = knownTags.map((tag) => keys.tag(tag));
-      [data, tokens] = await guard.run(operation, () => store.readWithTags(storedKey, tagKeys), NOTHING_WITH_TAGS);
+      [data, tokens] = await guard.run(
+        operation,
+        () => readWithTokens(this.context, storedKey, knownTags),
+        NOTHING_WITH_TAGS,
+      );
     }
     if (!data) return MISSING;
     const decoded = this.decode(storedKey, data, quiet);
@@ -128,9 +132,11 @@ export class EntryIO {
     if (!entry || isStale(entry)) return false;
     const tags = Object.entries(entry.tags ?? {});
     if (tags.length === 0) return true;
-    const { store, keys } = this.context;
-    const current = await store.getMany(tags.map(([tag]) => keys.tag(tag)));
-    return tags.every(([, token], i) => current[i]?.toString('utf8') === token);
+    const current = await readTokens(
+      this.context,
+      tags.map(([tag]) => tag),
+    );
+    return tags.every(([, token], i) => current[i] === token);
   }
 
   private fits(userKey: string, data: Buffer, replacing: boolean): boolean {
@@ -177,13 +183,12 @@ export class EntryIO {
   }
 
   private async fetchTokens(operation: string, tags: readonly string[]): Promise<Map<string, string | undefined>> {
-    const { store, guard, keys } = this.context;
-    const tokens = await guard.run(
+    const tokens = await this.context.guard.run(
       operation,
-      () => store.getMany(tags.map((tag) => keys.tag(tag))),
+      () => readTokens(this.context, tags),
       () => tags.map(() => undefined),
     );
-    return new Map(tags.map((tag, i) => [tag, tokens[i]?.toString('utf8')]));
+    return new Map(tags.map((tag, i) => [tag, tokens[i]]));
   }
 }
 

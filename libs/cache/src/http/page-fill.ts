@@ -56,7 +56,8 @@ export class PageFill {
     if (this.settled) return;
     this.settled = true;
     const names = varyNames(headerText(response.headers['vary']));
-    if (ttl === 0 || names === '*' || response.body === undefined || this.tokens === undefined) {
+    const tokens = this.tokens !== undefined && this.store.tokensWritable(this.request.tags) ? this.tokens : undefined;
+    if (ttl === 0 || names === '*' || response.body === undefined || tokens === undefined) {
       this.finish(undefined);
       return;
     }
@@ -70,7 +71,7 @@ export class PageFill {
       storedAt: now,
       freshUntil: ttl === null ? null : now + ttl * 1000,
       varyNames: names,
-      ...(request.tags.length ? { tags: this.tokens } : {}),
+      ...(request.tags.length ? { tags: tokens } : {}),
     };
     const data = encodePageEntry(entry);
     const problem = this.unwritable(entryKey, data);

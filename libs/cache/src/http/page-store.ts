@@ -1,6 +1,7 @@
 import type { CacheService } from '../cache.service.js';
 import type { CacheContext } from '../entries/cache-context.js';
 import { CacheDecodeError } from '../errors/cache-decode.error.js';
+import { ensureTokens, readWithTokens, stillWritable } from '../entries/tag-tokens.js';
 import { pagePattern } from '../keys/page-key.js';
 import { newToken } from '../store/base-cache-store.js';
 import { decodePageEntry, type PageEntry } from './page-entry.js';
@@ -85,23 +86,29 @@ export class PageStore {
         .run(OPERATION, () => store.get(storedKey), nothing)
         .then((data) => this.outcome(storedKey, data, names, tags, []));
     }
-    const tagKeys = tags.map((tag) => keys.tag(tag));
     return guard
       .run(
         OPERATION,
-        () => store.readWithTags(storedKey, tagKeys),
+        () => readWithTokens(this.context, storedKey, tags),
         (): [undefined, []] => [undefined, []],
       )
       .then(([data, tokens]) => this.outcome(storedKey, data, names, tags, tokens));
   }
 
-  /** Current tokens of the route's tags, taken before the handler runs; undefined when Redis is unreachable. */
+  /**
+   * Current tokens of the route's tags, taken before the handler runs; undefined when Redis is unreachable or a
+   * tag's invalidation is pending (then the page is not stored).
+   */
   captureTags(tags: readonly string[]): Promise<Readonly<Record<string, string>> | undefined> {
     if (tags.length === 0) return Promise.resolve({});
-    const { guard, store, keys } = this.context;
-    return guard
-      .run(OPERATION, () => store.ensureTags(tags.map((tag) => keys.tag(tag))), nothing)
+    return this.context.guard
+      .run(OPERATION, () => ensureTokens(this.context, tags), nothing)
       .then((tokens) => tokens && Object.fromEntries(tags.map((tag, i) => [tag, tokens[i]!])));
+  }
+
+  /** Whether tokens captured before the handler ran may still be stored (no tag went pending meanwhile). */
+  tokensWritable(tags: readonly string[]): boolean {
+    return stillWritable(this.context, tags);
   }
 
   /** Stores a variant and the page's Vary list in one round trip (pipelined on Redis); true when both were. */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CacheOptions } from '../cache-options.interface.js';
 import { resolveCacheOptions } from '../cache-options.js';
 import { CacheKeyError } from '../errors/cache-key.error.js';
@@ -96,6 +97,35 @@ describe('KeyLayout', () => {
     });
   });
 
+  describe('throttle', () => {
+    const digest = (key: string) => createHash('sha256').update(key).digest('base64url');
+
+    it.each<[string, CacheOptions, string, string, string]>([
+      ['a guard key', {}, 'default', 'abc123', `shop:~throttle:default:${digest('abc123')}`],
+      ['under an empty prefix', { keyPrefix: '' }, 'short', 'k', `:~throttle:short:${digest('k')}`],
+      ['ignoring the version', { version: 9 }, 'long', 'k', `shop:~throttle:long:${digest('k')}`],
+      ['a key with control characters', {}, 'default', 'ip\n1', `shop:~throttle:default:${digest('ip\n1')}`],
+    ])('builds %s', (_, options, name, key, expected) => {
+      expect(layout(options).throttle(name, key)).toBe(expected);
+    });
+
+    it('keeps throttlers and keys apart, and bounds the length of huge keys', () => {
+      const keys = layout();
+      const built = [keys.throttle('a', 'k'), keys.throttle('b', 'k'), keys.throttle('a', 'k2')];
+      expect(new Set(built).size).toBe(3);
+      expect(keys.throttle('a', 'x'.repeat(10_000)).length).toBeLessThan(80);
+    });
+
+    it.each<[string, unknown, unknown]>([
+      ['an empty throttler name', '', 'k'],
+      ['a throttler name with a newline', 'a\nb', 'k'],
+      ['an empty key', 'default', ''],
+      ['a key that is not a string', 'default', 42],
+    ])('rejects %s with CacheKeyError', (_, name, key) => {
+      expect(() => layout().throttle(name, key)).toThrow(CacheKeyError);
+    });
+  });
+
   describe('everything', () => {
     it.each<[string, string]>([
       ['shop', 'shop:*'],
@@ -159,7 +189,12 @@ describe('KeyLayout', () => {
       const keys = layout(options);
       const prefix = options.keyPrefix ?? 'shop';
       const entries = USER_KEYS.flatMap((key) => [keys.entry(key), keys.entry(key, 0), keys.entry(key, 12)]);
-      const own = USER_KEYS.flatMap((name) => [keys.tag(name), keys.lock(name), keys.fill(keys.entry(name))]);
+      const own = USER_KEYS.flatMap((name) => [
+        keys.tag(name),
+        keys.lock(name),
+        keys.fill(keys.entry(name)),
+        keys.throttle(name.slice(0, 100), name),
+      ]);
       for (const entry of entries) expect(entry.startsWith(`${prefix}:~`)).toBe(false);
       for (const key of own) expect(key.startsWith(`${prefix}:~`)).toBe(true);
       const overlap = own.filter((key) => entries.includes(key));
@@ -171,7 +206,8 @@ describe('KeyLayout', () => {
       const tags = USER_KEYS.map((name) => keys.tag(name));
       const locks = USER_KEYS.map((name) => keys.lock(name));
       const fills = USER_KEYS.map((name) => keys.fill(keys.entry(name)));
-      const all = [...tags, ...locks, ...fills];
+      const throttles = USER_KEYS.map((name) => keys.throttle('default', name));
+      const all = [...tags, ...locks, ...fills, ...throttles];
       expect(new Set(all).size).toBe(all.length);
     });
 

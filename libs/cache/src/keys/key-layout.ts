@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ResolvedCacheOptions } from '../cache-options.js';
 import { CacheKeyError } from '../errors/cache-key.error.js';
 import { normalizeKey } from './entry-key.js';
@@ -45,12 +46,26 @@ export class KeyLayout {
     return `${this.prefix}:~fill:${storedKey.slice(this.prefix.length + 1)}`;
   }
 
+  /**
+   * Key of a rate-limit counter: the throttler's name, readable, and a digest of the tracker key (which may be
+   * anything a `generateKey` returns: long, or holding control characters).
+   */
+  throttle(throttlerName: unknown, key: unknown): string {
+    if (typeof key !== 'string' || key.length === 0)
+      throw new CacheKeyError(key, 'throttler keys must be non-empty strings');
+    const name = normalizeKey(throttlerName, this.options.maxKeyLength);
+    return `${this.prefix}:~throttle:${name}:${createHash('sha256').update(key).digest('base64url')}`;
+  }
+
   /** SCAN pattern matching every key of this cache, Stash's own included. */
   everything(): string {
     return `${escapeGlob(this.prefix)}:*`;
   }
 
-  /** Head of Stash's own keys (`prefix:~`: tag tokens, locks, fill locks), which no entry key can start with. */
+  /**
+   * Head of Stash's own keys (`prefix:~`: tag tokens, locks, fill locks, throttle counters), which no entry key
+   * can start with.
+   */
   reserved(): string {
     return `${this.prefix}:~`;
   }

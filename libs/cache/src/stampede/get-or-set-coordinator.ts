@@ -2,6 +2,7 @@ import type { CacheEntry } from '../codec/cache-entry.js';
 import type { CacheContext } from '../entries/cache-context.js';
 import type { EntryIO, ReadOutcome } from '../entries/entry-io.js';
 import type { GetOrSetOptions } from './get-or-set-options.interface.js';
+import { ensureTokens, stillWritable } from '../entries/tag-tokens.js';
 import { CacheSerializationError } from '../errors/cache-serialization.error.js';
 import { errorMessage } from '../errors/error-message.js';
 import { FillLock } from './fill-lock.js';
@@ -182,7 +183,8 @@ export class GetOrSetCoordinator {
     }
     if (!tokens) return { value };
     const tags = plan.tags.length ? Object.fromEntries(plan.tags.map((tag, i) => [tag, tokens[i]!])) : undefined;
-    await this.store(plan, value, tags, Date.now() - started);
+    // Still returned with its tags, so that callers who joined after the invalidation re-check them.
+    if (stillWritable(this.context, plan.tags)) await this.store(plan, value, tags, Date.now() - started);
     return { value, tags };
   }
 
@@ -222,13 +224,15 @@ export class GetOrSetCoordinator {
     if (stored) stats.sets++;
   }
 
-  /** Tokens of the plan's tags, taken before loading; undefined when Redis is down (then nothing is stored). */
+  /**
+   * Tokens of the plan's tags, taken before loading; undefined when Redis is down or a tag's invalidation is
+   * pending (then nothing is stored).
+   */
   private captureTags(plan: Plan<unknown>): Promise<string[] | undefined> {
     if (plan.tags.length === 0) return Promise.resolve([]);
-    const { guard, store, keys } = this.context;
-    return guard.run(
+    return this.context.guard.run(
       'getOrSet',
-      () => store.ensureTags(plan.tags.map((tag) => keys.tag(tag))),
+      () => ensureTokens(this.context, plan.tags),
       () => undefined,
     );
   }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { CacheStore, StoreTtl } from './cache-store.interface.js';
+import type { CacheStore, StoreTtl, ThrottleHit } from './cache-store.interface.js';
+import { ThrottleCounters } from './throttle-counters.js';
 
 /** A fresh, unguessable tag or lock token. */
 export function newToken(): string {
@@ -11,6 +12,8 @@ export function newToken(): string {
  * override them where the backend has a native or atomic form.
  */
 export abstract class BaseCacheStore implements CacheStore {
+  private counters: ThrottleCounters | undefined;
+
   abstract get(key: string): Promise<Buffer | undefined>;
   abstract set(key: string, data: Buffer, ttl: StoreTtl): Promise<void>;
   abstract add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean>;
@@ -60,5 +63,14 @@ export abstract class BaseCacheStore implements CacheStore {
 
   acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {
     return this.add(key, Buffer.from(token, 'utf8'), ttlMs / 1000);
+  }
+
+  /**
+   * In-process counters, apart from the entries: a rate limit must survive the memory store's LRU eviction and
+   * the dummy store's storing nothing.
+   */
+  async throttle(key: string, ttlMs: number, limit: number, blockMs: number): Promise<ThrottleHit> {
+    this.counters ??= new ThrottleCounters();
+    return this.counters.hit(key, ttlMs, limit, blockMs);
   }
 }

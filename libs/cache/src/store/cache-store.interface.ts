@@ -4,6 +4,17 @@
  */
 export type StoreTtl = number | null;
 
+/** One hit of a fixed-window rate limit, as a store counted it. Durations in milliseconds. */
+export interface ThrottleHit {
+  /** Hits in the current window (including this one), or the hits that caused the block in force. */
+  readonly totalHits: number;
+  /** Time left in the current window, or in the block when blocked. */
+  readonly ttlMs: number;
+  readonly blocked: boolean;
+  /** Time left in the block; 0 when not blocked. */
+  readonly blockMs: number;
+}
+
 /**
  * What a cache backend must do. Keys are final stored keys; values are encoded bytes. `BaseCacheStore` derives
  * the batch and tag operations from the single-key ones; a backend overrides them where it can do better
@@ -51,6 +62,13 @@ export interface CacheStore {
   releaseLock(key: string, token: string): Promise<boolean>;
   /** Resets the lock's TTL only if `token` still owns it. */
   extendLock(key: string, token: string, ttlMs: number): Promise<boolean>;
+
+  /**
+   * Counts one hit on a fixed-window counter, atomically: the first hit starts a window of `ttlMs`; a hit
+   * beyond `limit` blocks the key for `blockMs` (or, with 0, until the window ends), and hits are not counted
+   * while it is blocked. A block that ends starts a new window.
+   */
+  throttle(key: string, ttlMs: number, limit: number, blockMs: number): Promise<ThrottleHit>;
 
   /** Resolves true once the store can serve, false when it cannot within `timeoutMs`. */
   ready(timeoutMs: number): Promise<boolean>;

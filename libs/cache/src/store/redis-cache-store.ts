@@ -1,5 +1,5 @@
 import type { Cluster, Redis } from 'ioredis';
-import type { StoreTtl } from './cache-store.interface.js';
+import type { StoreTtl, ThrottleHit } from './cache-store.interface.js';
 import { BaseCacheStore, newToken } from './base-cache-store.js';
 import { withStashScripts, type StashScripts } from './lua/lua-scripts.js';
 import { CacheValueError } from '../errors/cache-value.error.js';
@@ -157,6 +157,11 @@ export class RedisCacheStore extends BaseCacheStore {
 
   async extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
     return (await this.client.stashLockExtend(key, token, Math.max(1, Math.ceil(ttlMs)))) === 1;
+  }
+
+  override async throttle(key: string, ttlMs: number, limit: number, blockMs: number): Promise<ThrottleHit> {
+    const [totalHits, leftMs, blocked, blockLeftMs] = await this.client.stashThrottle(key, ttlMs, limit, blockMs);
+    return { totalHits, ttlMs: Math.max(0, leftMs), blocked: blocked === 1, blockMs: Math.max(0, blockLeftMs) };
   }
 
   override ready(timeoutMs: number): Promise<boolean> {

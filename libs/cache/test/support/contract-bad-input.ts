@@ -106,14 +106,19 @@ export function describeBadInput(h: ContractHarness): void {
       await h.expectNothingStored(target);
     });
 
-    it('refuses a value before replacing the stored one', async () => {
-      const { cache } = await h.open();
-      await cache.set('k', 'kept');
-      await expect(cache.set('k', () => 1)).rejects.toBeInstanceOf(CacheSerializationError);
-      await expect(cache.setMany({ k: 'replaced', bad: Symbol('s') })).rejects.toBeInstanceOf(CacheSerializationError);
-      expect(await cache.get('k')).toBe('kept');
-      expect(await cache.has('bad')).toBe(false);
-    });
+    // Reads back what was written: not for the dummy store, which keeps nothing.
+    if (h.stores) {
+      it('refuses a value before replacing the stored one', async () => {
+        const { cache } = await h.open();
+        await cache.set('k', 'kept');
+        await expect(cache.set('k', () => 1)).rejects.toBeInstanceOf(CacheSerializationError);
+        await expect(cache.setMany({ k: 'replaced', bad: Symbol('s') })).rejects.toBeInstanceOf(
+          CacheSerializationError,
+        );
+        expect(await cache.get('k')).toBe('kept');
+        expect(await cache.has('bad')).toBe(false);
+      });
+    }
 
     it('refuses a tagged value without storing an entry or creating its tag tokens', async () => {
       const target = await h.open();
@@ -130,7 +135,7 @@ export function describeBadInput(h: ContractHarness): void {
     });
   });
 
-  if (h.codec === 'json') {
+  if (h.codec === 'json' && h.stores) {
     describe('json codec specifics', () => {
       it('stores Dates as ISO strings', async () => {
         const { cache } = await h.open();
@@ -141,7 +146,7 @@ export function describeBadInput(h: ContractHarness): void {
     });
   }
 
-  if (h.codec === 'msgpack') {
+  if (h.codec === 'msgpack' && h.stores) {
     describe('msgpack codec specifics', () => {
       it.each(JSON_ONLY_UNENCODABLE)('round-trips %s', async (_, make) => {
         const { cache } = await h.open();
@@ -174,6 +179,7 @@ export function describeBadInput(h: ContractHarness): void {
       ] as const;
       expect(await callsNotRejecting(calls, CacheTtlError)).toEqual([]);
       await h.expectNothingStored(target);
+      if (!h.stores) return;
       await cache.set('existing', 'kept', 60);
       expect(await callsNotRejecting(calls.slice(4), CacheTtlError)).toEqual([]);
       expect(await cache.get('existing')).toBe('kept');

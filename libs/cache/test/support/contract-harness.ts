@@ -26,10 +26,10 @@ const DEFAULT_MAX_KEY_LENGTH = 200;
 
 /**
  * Opens caches for a contract run and closes them after each test. Looks at stored keys through a raw
- * ioredis client on the Redis store, and through the public API on the memory store.
+ * ioredis client on the Redis store, and through the public API on the memory and dummy stores.
  */
 export class ContractHarness {
-  readonly store: 'redis' | 'memory';
+  readonly store: 'redis' | 'memory' | 'dummy';
   /** Codec id of the run: 'json', 'msgpack' or a custom codec's id. */
   readonly codec: string;
   /** The cache's configured version (`version` option, 1 by default). */
@@ -46,6 +46,11 @@ export class ContractHarness {
 
   get isRedis(): boolean {
     return this.store === 'redis';
+  }
+
+  /** False for the dummy store, which keeps nothing: tests that read back what they wrote do not apply. */
+  get stores(): boolean {
+    return this.store !== 'dummy';
   }
 
   /** A new cache on its own unique prefix (or `prefix`), ready to use; closed after the test. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Cluster, Redis } from 'ioredis';
 
-const SCRIPT_NAMES = ['incr-existing', 'lock-release', 'lock-extend', 'compare-and-set'] as const;
+const SCRIPT_NAMES = ['incr-existing', 'lock-release', 'lock-extend', 'compare-and-set', 'throttle'] as const;
 type ScriptName = (typeof SCRIPT_NAMES)[number];
 
 const SOURCES = new Map<ScriptName, string>(
@@ -14,6 +14,7 @@ export interface StashScripts {
   stashLockRelease(key: string, token: string): Promise<number>;
   stashLockExtend(key: string, token: string, ttlMs: number): Promise<number>;
   stashCompareAndSet(key: string, expected: Buffer, data: Buffer | '', ttlMs: number | ''): Promise<number>;
+  stashThrottle(key: string, ttlMs: number, limit: number, blockMs: number): Promise<[number, number, number, number]>;
 }
 
 const METHOD_NAMES: Record<ScriptName, keyof StashScripts> = {
@@ -21,6 +22,7 @@ const METHOD_NAMES: Record<ScriptName, keyof StashScripts> = {
   'lock-release': 'stashLockRelease',
   'lock-extend': 'stashLockExtend',
   'compare-and-set': 'stashCompareAndSet',
+  throttle: 'stashThrottle',
 };
 
 /** Defines Stash's scripts on a client once (loaded from the `.lua` files beside this one). */
