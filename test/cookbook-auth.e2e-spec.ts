@@ -1,62 +1,43 @@
-import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { SessionService } from '@stash/session';
 import { Redis } from 'ioredis';
-import request from 'supertest';
 import type { Response } from 'supertest';
 import { AppModule } from '../apps/cookbook/src/app.module.js';
+import { startCookbook, withEnv, type CookbookTestApp } from './support/cookbook-app.js';
 import { cookieHeader, findSetCookie, sessionIdOf, type SetCookie } from './support/set-cookie.js';
+import { TEST_DATABASE_KINDS } from './support/test-database.js';
 import { testRedisUrl } from './support/test-redis.js';
 
 const COOKIE = 'sessionid';
-const SECRET = 'cookbook-e2e-secret-0123456789-abcdefghijklmnopq';
+// The fixtures insert alice, then bob, into a fresh database.
 const ALICE = { id: 1, username: 'alice' };
 const BOB = { id: 2, username: 'bob' };
-
-type Agent = ReturnType<typeof request.agent>;
 
 /** The session cookie a response sets, or undefined when it sets none. */
 function sessionCookie(response: Response): SetCookie | undefined {
   return findSetCookie(response.headers, COOKIE);
 }
 
-type Env = Record<string, string | undefined>;
-
-/** Sets environment variables (`undefined` removes one) and returns their previous values, to restore them. */
-function setEnv(vars: Env): Env {
-  const previous = Object.fromEntries(Object.keys(vars).map((name) => [name, process.env[name]]));
-  for (const [name, value] of Object.entries(vars)) {
-    if (value === undefined) delete process.env[name];
-    else process.env[name] = value;
-  }
-  return previous;
-}
-
-describe('cookbook sign-in: POST /api/login, GET /api/me, POST /api/logout', () => {
-  let app: INestApplication;
+describe.each(TEST_DATABASE_KINDS)('cookbook sign-in on %s: POST /api/login, GET /api/me, POST /api/logout', (kind) => {
+  let cookbook: CookbookTestApp;
   let redis: Redis;
-  let savedEnv: Env;
 
-  const http = () => request(app.getHttpServer());
-  const browser = (): Agent => request.agent(app.getHttpServer());
-  const login = (client: Agent | ReturnType<typeof http>, username: string, password = 'cookbook') =>
-    client.post('/api/login').send({ username, password });
+  const http = () => cookbook.http();
+  const browser = () => cookbook.browser();
+  const login = (
+    client: ReturnType<typeof browser> | ReturnType<typeof http>,
+    username: string,
+    password = 'cookbook',
+  ) => client.post('/api/login').send({ username, password });
 
   beforeAll(async () => {
-    savedEnv = setEnv({ REDIS_URL: testRedisUrl(), SESSION_SECRET: SECRET });
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication({ logger: false });
-    await app.init();
+    // These tests sign in many times a minute; the sign-in limit has its own suite (cookbook-pages-rate-limit).
+    cookbook = await startCookbook(kind, 'auth');
     redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
   });
 
   afterAll(async () => {
-    // The suite shares the cookbook's fixed prefix with any other user of REDIS_URL: remove what it created.
-    const sessions = app.get(SessionService);
-    for (const user of [ALICE, BOB]) await sessions.destroyAllForUser(user.id);
-    await redis.quit();
-    await app.close();
-    setEnv(savedEnv);
+    await redis?.quit();
+    await cookbook?.close();
   });
 
   describe('POST /api/login', () => {
@@ -80,10 +61,10 @@ describe('cookbook sign-in: POST /api/login, GET /api/me, POST /api/logout', () 
       await http().get('/api/me').set('Cookie', cookieHeader(after)).expect(200, { user: ALICE });
     });
 
-    // Not under the cache's `cookbook:*`, which CacheService.clear() deletes.
-    it('stores the session at cookbook-session:<id>', async () => {
+    // Not under the cache's `<prefix>:*`, which CacheService.clear() deletes.
+    it('stores the session at <CACHE_KEY_PREFIX>-session:<id>', async () => {
       const cookie = sessionCookie(await login(http(), 'bob').expect(200))!;
-      expect(await redis.exists(`cookbook-session:${sessionIdOf(cookie)}`)).toBe(1);
+      expect(await redis.exists(`${cookbook.prefix}-session:${sessionIdOf(cookie)}`)).toBe(1);
     });
 
     it.each([
@@ -150,7 +131,7 @@ describe('cookbook sign-in: POST /api/login, GET /api/me, POST /api/logout', () 
       expect(sessionCookie(logout)?.value).toBe('');
       await client.get('/api/me').expect(401);
       await http().get('/api/me').set('Cookie', cookieHeader(cookie)).expect(401);
-      expect(await redis.exists(`cookbook-session:${sessionIdOf(cookie)}`)).toBe(0);
+      expect(await redis.exists(`${cookbook.prefix}-session:${sessionIdOf(cookie)}`)).toBe(0);
     });
 
     it('answers 204 when nobody is signed in', async () => {
@@ -176,11 +157,8 @@ describe('cookbook startup: SESSION_SECRET', () => {
     ],
   ])('fails when it %s, naming SESSION_SECRET', async (_case, env, message) => {
     // CACHE_STORE=memory: a failed compile() leaves no app to close, so nothing may open a connection first.
-    const saved = setEnv({ ...env, CACHE_STORE: 'memory', REDIS_URL: testRedisUrl() });
-    try {
+    await withEnv({ ...env, CACHE_STORE: 'memory', REDIS_URL: testRedisUrl() }, async () => {
       await expect(boot()).rejects.toThrow(message);
-    } finally {
-      setEnv(saved);
-    }
+    });
   });
 });

@@ -1,57 +1,142 @@
-import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { CacheService } from '@stash/cache';
-import request from 'supertest';
-import { AppModule } from '../apps/cookbook/src/app.module.js';
-import { RecipesRepository } from '../apps/cookbook/src/recipes/recipes.repository.js';
-import { testRedisUrl } from './support/test-redis.js';
+import { startCookbook, type CookbookTestApp } from './support/cookbook-app.js';
+import { MALFORMED_IDS, UNKNOWN_ID, type FoodJson, type RecipeJson } from './support/recipe-shapes.js';
+import { TEST_DATABASE_KINDS } from './support/test-database.js';
 
-describe.each(['redis', 'memory'] as const)('cookbook with CACHE_STORE=%s', (store) => {
-  let app: INestApplication;
-  let recipes: RecipesRepository;
-  let cache: CacheService;
+describe.each(TEST_DATABASE_KINDS)('cookbook JSON API reads on %s', (kind) => {
+  let cookbook: CookbookTestApp;
 
   beforeAll(async () => {
-    process.env.REDIS_URL = testRedisUrl();
-    process.env.CACHE_STORE = store;
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-    app = moduleRef.createNestApplication();
-    await app.init();
-    recipes = app.get(RecipesRepository);
-    cache = app.get(CacheService);
+    cookbook = await startCookbook(kind, 'reads');
   });
 
   afterAll(async () => {
-    await cache.clear();
-    await app.close();
-    delete process.env.CACHE_STORE;
+    await cookbook?.close();
   });
 
-  beforeEach(async () => {
-    await cache.invalidateTags(['recipes']);
-    recipes.reads = 0;
+  const getRecipes = async (): Promise<RecipeJson[]> => (await cookbook.http().get('/api/recipes').expect(200)).body;
+  const getRecipe = async (id: number): Promise<RecipeJson> =>
+    (await cookbook.http().get(`/api/recipes/${id}`).expect(200)).body;
+
+  describe('GET /api/recipes', () => {
+    it('lists the fixtures the app loaded on first start: 50+ recipes of 5+ ingredients over shared foods', async () => {
+      const recipes = await getRecipes();
+
+      expect(recipes.length).toBeGreaterThanOrEqual(50);
+      expect(recipes.map((recipe) => recipe.id)).toEqual([...recipes.map((recipe) => recipe.id)].sort((a, b) => a - b));
+      for (const recipe of recipes) {
+        expect(recipe.ingredients.length).toBeGreaterThanOrEqual(5);
+        for (const line of recipe.ingredients) {
+          expect(line).toEqual({
+            id: expect.any(Number),
+            recipeId: recipe.id,
+            description: expect.any(String),
+            food: { id: expect.any(Number), name: expect.any(String) },
+          });
+        }
+      }
+      const lines = recipes.flatMap((recipe) => recipe.ingredients);
+      const foods = new Set(lines.map((line) => line.food.id));
+      expect(foods.size).toBeLessThan(lines.length / 3);
+      expect(recipes[0]).toMatchObject({
+        name: 'Tomato soup',
+        ingredients: expect.arrayContaining([
+          expect.objectContaining({ description: '800 g', food: expect.objectContaining({ name: 'tomato' }) }),
+        ]),
+      });
+    });
+
+    it('answers the same body from the cache as from the database', async () => {
+      await cookbook.app.get(CacheService).invalidateTags(['recipes']);
+      const fromDatabase = await cookbook.http().get('/api/recipes').expect(200);
+      const fromCache = await cookbook.http().get('/api/recipes').expect(200);
+      expect(fromCache.text).toBe(fromDatabase.text);
+    });
   });
 
-  it('serves GET /api/recipes from the cache after the first read', async () => {
-    const first = await request(app.getHttpServer()).get('/api/recipes').expect(200);
-    const second = await request(app.getHttpServer()).get('/api/recipes').expect(200);
-    expect(first.body).toHaveLength(3);
-    expect(second.body).toEqual(first.body);
-    expect(recipes.reads).toBe(1);
+  describe('GET /api/recipes/:id', () => {
+    it('answers one recipe as the list shows it', async () => {
+      const [, second] = await getRecipes();
+      expect(await getRecipe(second!.id)).toEqual(second);
+    });
+
+    it('answers 404 for an unknown id and does not cache the answer', async () => {
+      const id = UNKNOWN_ID + 1;
+      const missing = await cookbook.http().get(`/api/recipes/${id}`).expect(404);
+      expect(missing.body.message).toBe(`Recipe ${id} not found`);
+
+      // Created behind the ORM's back (no signal, no invalidation): visible at once, so the 404 was not cached.
+      await cookbook.sql('INSERT INTO recipes (id, name, description) VALUES (?, ?, ?)', [id, 'Ghost toast', 'Boo.']);
+      expect(await getRecipe(id)).toMatchObject({ id, name: 'Ghost toast', ingredients: [] });
+    });
+
+    it.each(MALFORMED_IDS)('answers 400 for the malformed id %j', async (id) => {
+      const response = await cookbook.http().get(`/api/recipes/${id}`).expect(400);
+      expect(response.body.message).toBe(`id must be a positive integer id, not ${JSON.stringify(id)}`);
+    });
   });
 
-  it('shares one database read between concurrent cold requests', async () => {
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () => request(app.getHttpServer()).get('/api/recipes').expect(200)),
-    );
-    expect(new Set(responses.map((response) => response.text)).size).toBe(1);
-    expect(recipes.reads).toBe(1);
+  describe('GET /api/foods', () => {
+    it('lists every food once, by name', async () => {
+      const foods: FoodJson[] = (await cookbook.http().get('/api/foods').expect(200)).body;
+      const names = foods.map((food) => food.name);
+      expect(names).toContain('tomato');
+      expect(new Set(names).size).toBe(names.length);
+      expect(names).toEqual([...names].sort());
+    });
   });
 
-  it('reads the database again once the recipes tag is invalidated', async () => {
-    await request(app.getHttpServer()).get('/api/recipes').expect(200);
-    await cache.invalidateTags(['recipes']);
-    await request(app.getHttpServer()).get('/api/recipes').expect(200);
-    expect(recipes.reads).toBe(2);
+  describe('caching', () => {
+    it('serves recipes from the cache until their tags are invalidated', async () => {
+      const [recipe] = await getRecipes();
+      const id = recipe!.id;
+      await getRecipe(id);
+      // Behind the ORM's back: no signal, so the cached answers stay.
+      await cookbook.sql('UPDATE recipes SET name = ? WHERE id = ?', ['Quietly renamed', id]);
+      expect((await getRecipe(id)).name).toBe(recipe!.name);
+      expect((await getRecipes())[0]!.name).toBe(recipe!.name);
+
+      const cache = cookbook.app.get(CacheService);
+      await cache.invalidateTags([`recipe:${id}`]);
+      expect((await getRecipe(id)).name).toBe('Quietly renamed');
+      expect((await getRecipes())[0]!.name).toBe(recipe!.name);
+
+      await cache.invalidateTags(['recipes']);
+      expect((await getRecipes())[0]!.name).toBe('Quietly renamed');
+    });
+  });
+});
+
+describe.each([
+  ['redis', true],
+  ['memory', true],
+  ['dummy', false],
+] as const)('cookbook with CACHE_STORE=%s', (store, caches) => {
+  let cookbook: CookbookTestApp;
+
+  beforeAll(async () => {
+    cookbook = await startCookbook('sqlite', `store-${store}`, { CACHE_STORE: store });
+  });
+
+  afterAll(async () => {
+    await cookbook?.close();
+  });
+
+  it(caches ? 'answers reads from the cache' : 'never caches: every read sees the database', async () => {
+    const before = (await cookbook.http().get('/api/recipes/1').expect(200)).body as RecipeJson;
+    await cookbook.sql('UPDATE recipes SET description = ? WHERE id = ?', ['Changed behind the ORM', 1]);
+    const after = (await cookbook.http().get('/api/recipes/1').expect(200)).body as RecipeJson;
+    expect(after.description).toBe(caches ? before.description : 'Changed behind the ORM');
+  });
+
+  it('shows a write through the API at once', async () => {
+    await cookbook.http().get('/api/recipes').expect(200);
+    const alice = await cookbook.signIn('alice');
+    await alice
+      .patch('/api/recipes/2')
+      .send({ name: `Renamed with ${store}` })
+      .expect(200);
+    const recipes: RecipeJson[] = (await cookbook.http().get('/api/recipes').expect(200)).body;
+    expect(recipes.find((recipe) => recipe.id === 2)?.name).toBe(`Renamed with ${store}`);
   });
 });

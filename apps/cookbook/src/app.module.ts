@@ -1,32 +1,45 @@
-import { Module } from '@nestjs/common';
-import { CacheModule } from '@stash/cache';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { SessionModule } from '@stash/session';
 import { AuthModule } from './auth/auth.module.js';
+import { cookbookConfig } from './config/cookbook.config.js';
+import { CookbookCoreModule } from './core.module.js';
+import { FavoritesModule } from './favorites/favorites.module.js';
+import { FixturesLoader } from './fixtures/fixtures-loader.js';
+import { FixturesModule } from './fixtures/fixtures.module.js';
+import { FoodsModule } from './foods/foods.module.js';
+import { IngredientsModule } from './ingredients/ingredients.module.js';
+import { OpsModule } from './ops/ops.module.js';
+import { PagesModule } from './pages/pages.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RecipesModule } from './recipes/recipes.module.js';
 import { cookbookSessionOptions } from './session-options.js';
 
-const redisUrl = (): string => process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-
 /**
- * The cookbook: Redis at REDIS_URL (default redis://127.0.0.1:6379), or CACHE_STORE=memory to run the cache
- * without it. Sessions always need Redis; they are signed with SESSION_SECRET.
+ * The cookbook: configuration from the environment (see config/environment.validation.ts), data in SQLite or
+ * PostgreSQL (DATABASE_URL), the cache in Redis, memory or nowhere (CACHE_STORE), sessions in Redis (REDIS_URL).
  */
 @Module({
   imports: [
-    CacheModule.forRootAsync({
-      isGlobal: true,
-      useFactory: () => ({
-        store: process.env.CACHE_STORE === 'memory' ? 'memory' : 'redis',
-        ...(process.env.CACHE_STORE === 'memory' ? {} : { url: redisUrl() }),
-        keyPrefix: 'cookbook',
-      }),
-    }),
-    SessionModule.forRootAsync({
-      isGlobal: true,
-      useFactory: () => cookbookSessionOptions(process.env, redisUrl()),
-    }),
-    RecipesModule,
+    CookbookCoreModule,
+    SessionModule.forRootAsync({ isGlobal: true, inject: [cookbookConfig.KEY], useFactory: cookbookSessionOptions }),
+    FixturesModule,
     AuthModule,
+    FoodsModule,
+    RecipesModule,
+    IngredientsModule,
+    FavoritesModule,
+    OpsModule,
+    PagesModule,
+    RateLimitModule,
+  ],
+  providers: [
+    // Here, in the root module, so that its bootstrap hook runs after every imported module's.
+    FixturesLoader,
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+    },
   ],
 })
 export class AppModule {}

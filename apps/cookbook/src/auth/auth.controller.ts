@@ -3,7 +3,7 @@ import { SessionService } from '@stash/session';
 import type { Request } from 'express';
 import { AuthService } from './auth.service.js';
 import { CredentialsPipe, type Credentials } from './credentials.pipe.js';
-import type { User } from './user.js';
+import type { SignedInUser } from './signed-in-user.js';
 
 @Controller('api')
 export class AuthController {
@@ -15,7 +15,7 @@ export class AuthController {
   /** Signs in: a new session id bound to the user (an id planted before login is worthless afterwards). */
   @Post('login')
   @HttpCode(HttpStatus.OK)
-  async login(@Req() req: Request, @Body(CredentialsPipe) credentials: Credentials): Promise<{ user: User }> {
+  async login(@Req() req: Request, @Body(CredentialsPipe) credentials: Credentials): Promise<{ user: SignedInUser }> {
     const user = await this.auth.authenticate(credentials);
     if (!user) throw new UnauthorizedException('Invalid username or password');
     await this.sessions.login(req, user.id);
@@ -31,9 +31,9 @@ export class AuthController {
 
   /** The signed-in user. */
   @Get('me')
-  async me(@Req() req: Request): Promise<{ user: User }> {
+  async me(@Req() req: Request): Promise<{ user: SignedInUser }> {
     const userId = await this.sessions.getUserId(req);
-    const user = userId === undefined ? undefined : this.auth.findUser(userId);
+    const user = userId === undefined ? undefined : await this.auth.findUser(userId);
     if (!user) throw new UnauthorizedException('Not signed in');
     return { user };
   }

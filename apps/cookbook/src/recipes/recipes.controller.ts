@@ -1,18 +1,47 @@
-import { Controller, Get } from '@nestjs/common';
-import { CacheService } from '@stash/cache';
-import type { Recipe } from './recipe.js';
-import { RecipesRepository } from './recipes.repository.js';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Patch, Post, UseGuards } from '@nestjs/common';
+import { SignedInGuard } from '../auth/signed-in.guard.js';
+import { IdParam } from '../common/id-param.decorator.js';
+import { CreateRecipeDto } from './dto/create-recipe.dto.js';
+import { UpdateRecipeDto } from './dto/update-recipe.dto.js';
+import { RecipeWritesService } from './recipe-writes.service.js';
+import type { RecipeView } from './recipe.view.js';
+import { RecipesService } from './recipes.service.js';
 
 @Controller('api/recipes')
 export class RecipesController {
   constructor(
-    private readonly cache: CacheService,
-    private readonly recipes: RecipesRepository,
+    private readonly recipes: RecipesService,
+    private readonly writes: RecipeWritesService,
   ) {}
 
-  /** Every recipe, cached for a minute under the `recipes` tag; concurrent misses share one database read. */
+  /** Every recipe with its ingredients and their foods (cached; concurrent misses share one database read). */
   @Get()
-  list(): Promise<readonly Recipe[]> {
-    return this.cache.getOrSet('recipes:all', () => this.recipes.findAll(), { ttl: 60, tags: ['recipes'] });
+  list(): Promise<RecipeView[]> {
+    return this.recipes.list();
+  }
+
+  @Get(':id')
+  get(@IdParam() id: number): Promise<RecipeView> {
+    return this.recipes.get(id);
+  }
+
+  @Post()
+  @UseGuards(SignedInGuard)
+  create(@Body() body: CreateRecipeDto): Promise<RecipeView> {
+    return this.writes.create(body);
+  }
+
+  @Patch(':id')
+  @UseGuards(SignedInGuard)
+  update(@IdParam() id: number, @Body() body: UpdateRecipeDto): Promise<RecipeView> {
+    return this.writes.update(id, body);
+  }
+
+  /** Deletes the recipe, its ingredients and the favourites that point at it. */
+  @Delete(':id')
+  @UseGuards(SignedInGuard)
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async remove(@IdParam() id: number): Promise<void> {
+    await this.writes.remove(id);
   }
 }

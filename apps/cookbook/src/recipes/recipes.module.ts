@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { FoodsModule } from '../foods/foods.module.js';
+import { RecipeWritesService } from './recipe-writes.service.js';
 import { RecipesController } from './recipes.controller.js';
-import { RecipesRepository } from './recipes.repository.js';
+import { RecipesService } from './recipes.service.js';
 
 @Module({
+  imports: [AuthModule, FoodsModule],
   controllers: [RecipesController],
-  providers: [RecipesRepository],
+  providers: [RecipesService, RecipeWritesService],
+  exports: [RecipesService],
 })
 export class RecipesModule {}

@@ -1,5 +1,5 @@
 /** A signed-in user as the API returns it. */
-export interface User {
+export interface SignedInUser {
   readonly id: number;
   readonly username: string;
 }

@@ -1,0 +1,22 @@
+/** Where the cookbook keeps its data: an embedded SQLite file, or a PostgreSQL database (and schema). */
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
+
+/** The cookbook's configuration, read from the environment and validated once at bootstrap. */
+export interface CookbookConfig {
+  readonly nodeEnv: 'development' | 'production' | 'test';
+  /** HTTP port. */
+  readonly port: number;
+  /** Redis for sessions, and for the cache when `cacheStore` is `redis`. */
+  readonly redisUrl: string;
+  readonly database: DatabaseConfig;
+  /** `dummy` is Django's DummyCache: nothing is stored, every read misses. */
+  readonly cacheStore: 'redis' | 'memory' | 'dummy';
+  /** Lifetime of cached pages and API responses, in seconds. */
+  readonly cacheTtl: number;
+  /** Namespace of the cache's keys (`<prefix>:*`); sessions live under `<prefix>-session:`. */
+  readonly cacheKeyPrefix: string;
+  /** Unset outside production: a random secret is generated at startup (sessions do not survive a restart). */
+  readonly sessionSecret: string | undefined;
+}

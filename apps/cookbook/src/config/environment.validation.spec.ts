@@ -1,0 +1,124 @@
+import { CookbookConfigError } from './cookbook-config.error.js';
+import { parseDatabaseUrl } from './database-url.js';
+import { redactUrl, validateEnvironment } from './environment.validation.js';
+
+const SECRET = 'x'.repeat(32);
+
+/** The problems `validateEnvironment` reports for `env` (fails the test if it accepts it). */
+function problems(env: Record<string, string>): readonly string[] {
+  try {
+    validateEnvironment(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(CookbookConfigError);
+    return (error as CookbookConfigError).problems;
+  }
+  throw new Error('expected a CookbookConfigError, nothing was thrown');
+}
+
+describe('validateEnvironment', () => {
+  describe('when nothing is set', () => {
+    it('applies every default', () => {
+      expect(validateEnvironment({})).toEqual({
+        nodeEnv: 'development',
+        port: 3000,
+        redisUrl: 'redis://127.0.0.1:6379',
+        database: { kind: 'sqlite', path: 'data/cookbook.sqlite' },
+        cacheStore: 'redis',
+        cacheTtl: 900,
+        cacheKeyPrefix: 'cookbook',
+        sessionSecret: undefined,
+      });
+    });
+
+    it('treats empty strings as unset', () => {
+      expect(validateEnvironment({ PORT: '', CACHE_STORE: '', SESSION_SECRET: '' })).toMatchObject({
+        port: 3000,
+        cacheStore: 'redis',
+        sessionSecret: undefined,
+      });
+    });
+  });
+
+  describe('when values are given', () => {
+    it.each([
+      ['NODE_ENV', 'production', { nodeEnv: 'production' }, { SESSION_SECRET: SECRET }],
+      ['PORT', '1', { port: 1 }, {}],
+      ['PORT', '65535', { port: 65535 }, {}],
+      [
+        'REDIS_URL',
+        'rediss://user:pw@cache.internal:6380/2',
+        { redisUrl: 'rediss://user:pw@cache.internal:6380/2' },
+        {},
+      ],
+      ['CACHE_STORE', 'dummy', { cacheStore: 'dummy' }, {}],
+      ['CACHE_TTL', '60', { cacheTtl: 60 }, {}],
+      ['CACHE_KEY_PREFIX', 't-e2e.1_a', { cacheKeyPrefix: 't-e2e.1_a' }, {}],
+      ['SESSION_SECRET', SECRET, { sessionSecret: SECRET }, {}],
+    ] as const)('%s=%s is read', (name, value, expected, extra) => {
+      expect(validateEnvironment({ ...extra, [name]: value })).toMatchObject(expected);
+    });
+  });
+
+  describe('when values are bad', () => {
+    it.each([
+      ['NODE_ENV', 'prod'],
+      ['PORT', '0'],
+      ['PORT', '3000.5'],
+      ['PORT', ' 3000'],
+      ['REDIS_URL', 'localhost:6379'],
+      ['REDIS_URL', 'redis://host:6379/x'],
+      ['DATABASE_URL', 'sqlite:'],
+      ['DATABASE_URL', 'file:cookbook.sqlite'],
+      ['CACHE_STORE', 'Redis'],
+      ['CACHE_TTL', '0'],
+      ['CACHE_TTL', '1e3'],
+      ['CACHE_TTL', '315360001'],
+      ['CACHE_KEY_PREFIX', '-lead'],
+      ['CACHE_KEY_PREFIX', 'a*b'],
+    ])('%s=%j is refused, naming the variable', (name, value) => {
+      const [problem, ...rest] = problems({ [name]: value });
+      expect(rest).toEqual([]);
+      expect(problem).toMatch(new RegExp(`^${name}=.* is not accepted: expected `));
+    });
+
+    it.each([
+      [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET is too short \(5 characters\)/],
+      [{ NODE_ENV: 'production' }, /^SESSION_SECRET is not set: with NODE_ENV=production/],
+    ])('refuses %j', (env, message) => {
+      expect(problems(env)).toEqual([expect.stringMatching(message)]);
+    });
+  });
+});
+
+describe('parseDatabaseUrl', () => {
+  it.each([
+    ['sqlite:data/cookbook.sqlite', { kind: 'sqlite', path: 'data/cookbook.sqlite' }],
+    ['sqlite:/tmp/a b.sqlite', { kind: 'sqlite', path: '/tmp/a b.sqlite' }],
+    ['postgres://u@h:5432/db', { kind: 'postgres', url: 'postgres://u@h:5432/db', schema: undefined }],
+    ['postgresql://u:p@h/db?schema=t_1', { kind: 'postgres', url: 'postgresql://u:p@h/db', schema: 't_1' }],
+    [
+      'postgres://h/db?sslmode=require&schema=s',
+      { kind: 'postgres', url: 'postgres://h/db?sslmode=require', schema: 's' },
+    ],
+    ['sqlite:', { problem: 'the sqlite: URL has no file path' }],
+    ['mysql://h/db', { problem: 'unknown scheme' }],
+    ['postgres://', { problem: 'the URL has no host' }],
+    ['postgres://h:99999/db', { problem: 'not a valid URL' }],
+    ['postgres://h/db?schema=1x', { problem: 'schema "1x" is not a plain identifier (letters, digits, _)' }],
+    ['postgres://h/db?schema=a%22b', { problem: 'schema "a"b" is not a plain identifier (letters, digits, _)' }],
+  ])('%s', (url, expected) => {
+    expect(parseDatabaseUrl(url)).toEqual(expected);
+  });
+});
+
+describe('redactUrl', () => {
+  it.each([
+    ['postgres://app:s3cret@db:5432/cookbook', 'postgres://app:***@db:5432/cookbook'],
+    ['redis://:s3cret@cache:6379/0', 'redis://:***@cache:6379/0'],
+    ['redis://cache:6379', 'redis://cache:6379'],
+    ['postgres://app:s3cret@/cookbook', 'postgres:<hidden>'],
+    ['not a url', 'not a url'],
+  ])('%s → %s', (url, redacted) => {
+    expect(redactUrl(url)).toBe(redacted);
+  });
+});

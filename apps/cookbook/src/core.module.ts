@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { CacheModule } from '@stash/cache';
+import { CacheInvalidationModule, SignalsModule } from '@stash/signals';
+import { TypeOrmSignalsModule } from '@stash/signals/typeorm';
+import { COOKBOOK_INVALIDATIONS } from './cache/cache-invalidation.js';
+import { cookbookCacheOptions } from './cache/cache-options.js';
+import { CookbookConfigModule } from './config/config.module.js';
+import { cookbookConfig } from './config/cookbook.config.js';
+import { DatabaseModule } from './database/database.module.js';
+
+/**
+ * What both the web app and the seed command run on: the validated configuration, the migrated database, the
+ * cache, and the entity signals that invalidate the cache after every committed write (before the write's
+ * transaction call returns).
+ */
+@Module({
+  imports: [
+    CookbookConfigModule,
+    DatabaseModule,
+    CacheModule.forRootAsync({ isGlobal: true, inject: [cookbookConfig.KEY], useFactory: cookbookCacheOptions }),
+    SignalsModule.forRoot(),
+    TypeOrmSignalsModule.forRoot(),
+    CacheInvalidationModule.forFeature(COOKBOOK_INVALIDATIONS),
+  ],
+})
+export class CookbookCoreModule {}

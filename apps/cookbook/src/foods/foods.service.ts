@@ -1,0 +1,48 @@
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { CacheService } from '@stash/cache';
+import { RECIPES_TAG } from '../cache/cache-tags.js';
+import { foodListKey } from '../cache/cache-keys.js';
+import type { CookbookConfig } from '../config/cookbook-config.interface.js';
+import { InjectCookbookConfig } from '../config/cookbook.config.js';
+import { TransactionRunner } from '../database/transaction-runner.js';
+import { isUniqueViolation } from '../database/unique-violation.js';
+import { Food } from './food.entity.js';
+import { foodView, type FoodView } from './food.view.js';
+
+@Injectable()
+export class FoodsService {
+  constructor(
+    private readonly db: TransactionRunner,
+    private readonly cache: CacheService,
+    @InjectCookbookConfig() private readonly config: CookbookConfig,
+  ) {}
+
+  /** Every food by name; cached under the `recipes` tag, which every food write invalidates. */
+  list(): Promise<FoodView[]> {
+    return this.cache.getOrSet(
+      foodListKey(),
+      () => this.db.read(async (manager) => (await manager.find(Food, { order: { name: 'ASC' } })).map(foodView)),
+      { ttl: this.config.cacheTtl, tags: [RECIPES_TAG] },
+    );
+  }
+
+  /**
+   * Renames a food. Every recipe that lists it shows the new name once this returns: the save's committed signal
+   * invalidates the `recipes` tag.
+   * @throws NotFoundException for an unknown id; ConflictException when another food has that name.
+   */
+  async rename(id: number, name: string): Promise<FoodView> {
+    try {
+      return await this.db.transaction(async (manager) => {
+        const food = await manager.findOneBy(Food, { id });
+        if (!food) throw new NotFoundException(`Food ${id} not found`);
+        if (food.name === name) return foodView(food);
+        food.name = name;
+        return foodView(await manager.save(food));
+      });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ConflictException(`A food named ${JSON.stringify(name)} exists`);
+      throw error;
+    }
+  }
+}
