@@ -1,0 +1,65 @@
+import { Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { PageCacheInterceptor, PageCacheModule } from '@stash/cache';
+import { AuthModule } from '../auth/auth.module.js';
+import type { CookbookConfig } from '../config/cookbook-config.interface.js';
+import { InjectCookbookConfig } from '../config/cookbook.config.js';
+import { FavoritesModule } from '../favorites/favorites.module.js';
+import { FoodsModule } from '../foods/foods.module.js';
+import { RecipeWritesService } from '../recipes/recipe-writes.service.js';
+import { RecipesModule } from '../recipes/recipes.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { CsrfGuard } from './account/csrf.guard.js';
+import { LoginPageController } from './account/login-page.controller.js';
+import { LoginRequiredGuard } from './account/login-required.guard.js';
+import { parseAllowedHosts } from './allowed-hosts.js';
+import { DashboardController } from './dashboard/dashboard.controller.js';
+import { liquidEngineProvider } from './liquid/liquid-engine.provider.js';
+import { PageRenderer } from './liquid/page-renderer.service.js';
+import { bindPageTtl } from './page-ttl.js';
+import { CountRecipeViewGuard } from './popularity/count-view.guard.js';
+import { PopularController } from './popularity/popular.controller.js';
+import { PopularRecipes } from './popularity/popular-recipes.service.js';
+import { RecipeNames } from './popularity/recipe-names.js';
+import { RecipeViews } from './popularity/recipe-views.service.js';
+import { ViewsRedis } from './popularity/views-redis.js';
+import { RecipePagesController } from './recipes/recipe-pages.controller.js';
+
+const PAGE_CONTROLLERS = [RecipePagesController, DashboardController];
+
+/**
+ * The HTML side of the cookbook: recipe pages, the login form, the dashboard, the add-recipe form, and view
+ * counting with `GET /api/popular`. Registers the page cache (`PageCacheModule`, its interceptor globally) for
+ * the whole app.
+ */
+@Module({
+  imports: [
+    PageCacheModule.forRootAsync({
+      useFactory: () => ({ allowedHosts: [...parseAllowedHosts(process.env.ALLOWED_HOSTS)] }),
+    }),
+    AuthModule,
+    UsersModule,
+    RecipesModule,
+    FavoritesModule,
+    FoodsModule,
+  ],
+  controllers: [...PAGE_CONTROLLERS, LoginPageController, PopularController],
+  providers: [
+    { provide: APP_INTERCEPTOR, useClass: PageCacheInterceptor },
+    liquidEngineProvider,
+    PageRenderer,
+    ViewsRedis,
+    RecipeViews,
+    RecipeNames,
+    PopularRecipes,
+    CountRecipeViewGuard,
+    LoginRequiredGuard,
+    CsrfGuard,
+    RecipeWritesService,
+  ],
+})
+export class PagesModule {
+  constructor(@InjectCookbookConfig() config: CookbookConfig) {
+    bindPageTtl(PAGE_CONTROLLERS, config.cacheTtl);
+  }
+}
