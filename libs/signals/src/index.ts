@@ -34,10 +34,23 @@ export {
 export { ReceiversLoader } from './receivers/receivers-loader.js';
 export { EntitySignalEmitter } from './entity/entity-signal-emitter.js';
 export { TransactionQueue } from './transaction/transaction-queue.js';
-export type { CommitCallback, CommitScope } from './transaction/commit-scope.js';
+export type { CommitCallback, CommitScope, CommitWork } from './transaction/commit-scope.js';
 export { snapshot } from './entity/snapshot.js';
 export { CacheInvalidationModule } from './invalidation/cache-invalidation.module.js';
-export type { CacheInvalidationOptions, EntityInvalidation } from './invalidation/entity-invalidation.interface.js';
+export type {
+  CacheInvalidationOptions,
+  EntityInvalidation,
+  TagInvalidator,
+} from './invalidation/entity-invalidation.interface.js';
+export type {
+  ApplyInvalidations,
+  InvalidationGroup,
+  InvalidationTarget,
+  PlannedInvalidation,
+} from './invalidation/invalidation-plan.js';
+export { groupInvalidations } from './invalidation/invalidation-plan.js';
+export { applyInvalidations, invalidateGroup } from './invalidation/apply-invalidation.js';
+export type { InvalidationOutcome } from './invalidation/apply-invalidation.js';
 export { SignalsError } from './errors/signals.error.js';
 export { SignalsConfigError } from './errors/signals-config.error.js';
 export { SignalsNotInstalledError } from './errors/signals-not-installed.error.js';

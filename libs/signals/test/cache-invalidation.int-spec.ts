@@ -1,11 +1,14 @@
 import { getCacheToken, type CacheService } from '@stash/cache';
-import { CacheInvalidationModule, postDeleteCommitted, postSaveCommitted } from '@stash/signals';
+import { CacheInvalidationModule, postSaveCommitted } from '@stash/signals';
 import { signalBulkWrite } from '@stash/signals/typeorm';
 import type { Repository } from 'typeorm';
+import { invalidationRules } from '../src/invalidation/invalidation-rules.js';
+import { RedisServerProcess } from '../../../test/support/redis-server.js';
 import { createTestDatabase, TEST_DATABASE_KINDS, type TestDatabase } from '../../../test/support/test-database.js';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/test-redis.js';
 import { Food, Ingredient, ingredient, Recipe, recipe } from './support/entities.js';
 import { LogCapture } from './support/log-capture.js';
+import { withClient } from './support/redis-writes.js';
 import { bootSignalsApp, COOKBOOK_MAPPINGS, type SignalsTestApp } from './support/signals-test-app.js';
 
 /** A cached read through getOrSet that records whether its loader ran (a miss) and returns the loaded value. */
@@ -59,6 +62,24 @@ describe.each(TEST_DATABASE_KINDS)('CacheInvalidationModule on %s', (kind) => {
       value: 'Soup II',
     });
     expect(await read(cache, `page:${tea.id}`, [`recipe:${tea.id}`], 'unused')).toEqual({ hit: true, value: 'Tea' });
+  });
+
+  it('invalidates before the committed receivers run, so that they see the committed state', async () => {
+    const row = await recipes.save(recipe('Early'));
+    const key = `early:${row.id}`;
+    await read(cache, key, [`recipe:${row.id}`], 'Early');
+    let seen: { hit: boolean; value: string } | undefined;
+    const stop = postSaveCommitted.connect(
+      async () => void (seen = await read(cache, key, [`recipe:${row.id}`], 'Early II')),
+      { sender: Recipe },
+    );
+    try {
+      row.title = 'Early II';
+      await recipes.save(row);
+    } finally {
+      stop();
+    }
+    expect(seen).toEqual({ hit: false, value: 'Early II' });
   });
 
   it('inside a transaction the entry stays valid until the commit, then misses', async () => {
@@ -117,7 +138,7 @@ describe.each(TEST_DATABASE_KINDS)('CacheInvalidationModule on %s', (kind) => {
     expect(await read(cache, 'recipe-list', ['recipes'], 'list v2')).toEqual({ hit: false, value: 'list v2' });
   });
 
-  it('a signalled bulk write invalidates too (CacheInvalidationModule listens to the committed signals)', async () => {
+  it('a signalled bulk write invalidates too (signalBulkWrite plans it like a save)', async () => {
     const stew = await recipes.save(recipe('Stew'));
     await read(cache, `page:${stew.id}`, [`recipe:${stew.id}`], 'Stew');
     await app.dataSource.transaction(async (manager) => {
@@ -168,7 +189,7 @@ describe('CacheInvalidationModule options and lifecycle (sqlite)', () => {
     }
   });
 
-  it('a throwing tags() is logged by sendRobust; the write succeeds', async () => {
+  it('a throwing tags() is logged, naming the mapping; the write succeeds', async () => {
     const app = await bootSignalsApp(db, {
       imports: [
         CacheInvalidationModule.forFeature([
@@ -185,19 +206,65 @@ describe('CacheInvalidationModule options and lifecycle (sqlite)', () => {
       const saved = await app.dataSource.getRepository(Recipe).save(recipe('Explosive'));
       expect(saved.id).toBeDefined();
       expect(logs.errors()).toEqual([
-        expect.stringMatching(/CacheInvalidation\(Recipe\).*"postSaveCommitted".*Recipe.*tags exploded/),
+        expect.stringMatching(/CacheInvalidation\(Recipe\): tags\(\) failed for a saved Recipe: tags exploded/),
       ]);
     } finally {
       await app.close();
     }
   });
 
-  it('disconnects its receivers when the application closes', async () => {
+  it('removes its mappings when the application closes', async () => {
     const app = await bootSignalsApp(db, { mappings: COOKBOOK_MAPPINGS });
-    expect(postSaveCommitted.hasReceivers(Ingredient)).toBe(true);
-    expect(postDeleteCommitted.hasReceivers(Food)).toBe(true);
+    expect(invalidationRules.has(Ingredient)).toBe(true);
+    expect(invalidationRules.has(Food)).toBe(true);
     await app.close();
-    expect(postSaveCommitted.hasReceivers()).toBe(false);
-    expect(postDeleteCommitted.hasReceivers()).toBe(false);
+    expect(invalidationRules.has()).toBe(false);
+  });
+});
+
+describe.each(TEST_DATABASE_KINDS)('one commit, one invalidation per cache, on %s', (kind) => {
+  let server: RedisServerProcess;
+  let db: TestDatabase;
+  let app: SignalsTestApp;
+
+  beforeAll(async () => {
+    // A private server: its command statistics count this test's DELs only.
+    server = await RedisServerProcess.start();
+    db = await createTestDatabase(kind, 'batching');
+    app = await bootSignalsApp(db, {
+      mappings: COOKBOOK_MAPPINGS,
+      cache: { url: server.url, keyPrefix: uniquePrefix('batch') },
+    });
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await db?.drop();
+    await server?.stop();
+  });
+
+  const dels = () =>
+    withClient(server, async (client) => {
+      const stats = await client.info('commandstats');
+      return Number(/cmdstat_del:calls=(\d+)/.exec(stats)?.[1] ?? 0);
+    });
+
+  it('sends one DEL for a transaction that wrote five rows of three entities, and invalidates all their tags', async () => {
+    const [a, b] = await app.dataSource.getRepository(Recipe).save([recipe('A'), recipe('B')]);
+    await read(app.cache, 'a', [`recipe:${a!.id}`], 'A');
+    await read(app.cache, 'b', [`recipe:${b!.id}`], 'B');
+    await read(app.cache, 'list', ['recipes'], 'list');
+    const before = await dels();
+    await app.dataSource.transaction(async (manager) => {
+      a!.title = 'A2';
+      await manager.save(a!);
+      await manager.save([ingredient('salt', b!.id), ingredient('leek', b!.id)]);
+      await manager.save(Object.assign(new Food(), { name: 'Leek' }));
+      await manager.save(recipe('C'));
+    });
+    expect((await dels()) - before).toBe(1);
+    expect((await read(app.cache, 'a', [`recipe:${a!.id}`], 'A2')).hit).toBe(false);
+    expect((await read(app.cache, 'b', [`recipe:${b!.id}`], 'B')).hit).toBe(false);
+    expect((await read(app.cache, 'list', ['recipes'], 'list 2')).hit).toBe(false);
   });
 });

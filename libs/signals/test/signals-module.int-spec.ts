@@ -9,7 +9,12 @@ import {
   SignalsModule,
   type EntitySavePayload,
 } from '@stash/signals';
-import { EntitySignalsSubscriber, TypeOrmSignalsModule } from '@stash/signals/typeorm';
+import {
+  EntitySignalsSubscriber,
+  OutboxSweeper,
+  StashInvalidationOutbox,
+  TypeOrmSignalsModule,
+} from '@stash/signals/typeorm';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/test-database.js';
 import { Recipe, recipe, TEST_ENTITIES } from './support/entities.js';
@@ -94,6 +99,36 @@ describe('module wiring', () => {
       opened.splice(opened.indexOf(moduleRef), 1);
       await moduleRef.close();
       expect(subscribersOf(dataSource)).toHaveLength(0);
+    });
+
+    it.each([
+      ['forRoot({ outbox })', () => TypeOrmSignalsModule.forRoot({ outbox: { sweepIntervalMs: 60_000 } })],
+      [
+        'forRootAsync({ useFactory }) with outbox',
+        () => TypeOrmSignalsModule.forRootAsync({ useFactory: () => ({ outbox: { sweepIntervalMs: 60_000 } }) }),
+      ],
+    ])('%s sweeps the outbox table', async (_, module) => {
+      const moduleRef = await boot([typeOrmRoot(db), module()]);
+      const outbox = moduleRef.get(DataSource).getRepository(StashInvalidationOutbox);
+      await outbox.insert({ id: 'wiring', cacheName: 'nowhere', tags: ['x'] });
+      try {
+        expect(await moduleRef.get(OutboxSweeper).sweep()).toBe(0);
+        expect(logs.warnings()).toEqual([expect.stringContaining('this application has no cache "nowhere"')]);
+      } finally {
+        await outbox.delete({ id: 'wiring' });
+      }
+    });
+
+    it('without outbox, its sweeper does nothing', async () => {
+      const moduleRef = await boot([typeOrmRoot(db), TypeOrmSignalsModule.forRoot()]);
+      const outbox = moduleRef.get(DataSource).getRepository(StashInvalidationOutbox);
+      await outbox.insert({ id: 'idle', cacheName: 'nowhere', tags: ['x'] });
+      try {
+        expect(await moduleRef.get(OutboxSweeper).sweep()).toBe(0);
+        expect(logs.warnings()).toEqual([]);
+      } finally {
+        await outbox.delete({ id: 'idle' });
+      }
     });
 
     it('instruments the named DataSource given as dataSource, and sends its name as using', async () => {

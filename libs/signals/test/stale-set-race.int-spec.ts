@@ -36,9 +36,8 @@ describe.each(TEST_DATABASE_KINDS)('the stale-set race on %s', (kind) => {
   let disconnectSlowReceiver: () => void;
 
   beforeAll(async () => {
-    // Other after-commit work (search indexing, mail) connected before the invalidation runs first and takes a
-    // few ms: a save() that returned before the after-commit receivers finished would leave a window for stale
-    // reads that this test would see.
+    // Other after-commit work (search indexing, mail) that takes a few ms: it runs after the invalidation, and
+    // must not open a window for stale reads either.
     disconnectSlowReceiver = postSaveCommitted.connect(() => jitter(5), { name: 'slowReceiver' });
     db = await createTestDatabase(kind, 'race');
     const keyPrefix = uniquePrefix('race');

@@ -1,7 +1,15 @@
 import { Logger } from '@nestjs/common';
 import { errorMessage } from '../errors/describe-value.js';
+import { applyInvalidations } from '../invalidation/apply-invalidation.js';
+import {
+  groupInvalidations,
+  isPlannedInvalidation,
+  type ApplyInvalidations,
+  type PlannedInvalidation,
+} from '../invalidation/invalidation-plan.js';
+import { invalidationRules } from '../invalidation/invalidation-rules.js';
 import { SIGNALS_LOG_CONTEXT } from '../signals.constants.js';
-import type { CommitCallback, CommitScope } from '../transaction/commit-scope.js';
+import type { CommitCallback, CommitScope, CommitWork } from '../transaction/commit-scope.js';
 import type { TransactionQueue } from '../transaction/transaction-queue.js';
 import type { EntityDeletePayload, EntityPreSavePayload, EntitySavePayload } from './entity-payloads.js';
 import { postDelete, postDeleteCommitted, postSave, postSaveCommitted, preDelete, preSave } from './entity-signals.js';
@@ -14,13 +22,21 @@ const logger = new Logger(SIGNALS_LOG_CONTEXT);
  * keeps one `TransactionQueue` per connection, reporting transaction starts, commits and rollbacks.
  * - `saving`/`deleting` before a write, `saved`/`deleted` after it (inside the ORM operation, so a receiver
  *   error aborts it): they send `preSave`/`preDelete`/`postSave`/`postDelete` with `send` semantics;
- * - `saved`/`deleted` also queue `postSaveCommitted`/`postDeleteCommitted` (a snapshot of the payload) on the
- *   write's `CommitScope`, or send them right after the write when there is no transaction;
+ * - `saved`/`deleted` also queue `postSaveCommitted`/`postDeleteCommitted` (a snapshot of the payload) and the
+ *   cache tags the row invalidates (`CacheInvalidationModule` mappings, computed from the snapshot) on the
+ *   write's `CommitScope`, or run them right after the write when there is no transaction;
  * - `committed`/`rolledBack` forward the ORM's transaction events to the queue and run what the outermost
- *   commit releases (`sendRobust`, in the order the writes happened). Await `committed` before the ORM call
- *   returns, so a write that returned has had its after-commit work (cache invalidation) done.
+ *   commit releases: first the invalidations, one call per cache, then the committed signals (`sendRobust`, in
+ *   the order the writes happened). Await `committed` before the ORM call returns, so a write that returned has
+ *   had its after-commit work (cache invalidation) done.
  */
 export class EntitySignalEmitter {
+  /**
+   * @param apply how a commit's invalidations are applied (default: `invalidateTags(tags, { retry: true })` per
+   *   cache, errors logged); an adapter with an outbox passes its own.
+   */
+  constructor(private readonly apply: ApplyInvalidations = applyInvalidations) {}
+
   /** Sends `preSave`; a receiver error propagates (abort the write with it). */
   async saving<E>(payload: EntityPreSavePayload<E>): Promise<void> {
     await preSave.send(payload);
@@ -31,6 +47,7 @@ export class EntitySignalEmitter {
     const committed = snapshot(payload);
     await this.around(
       () => postSave.send(payload),
+      invalidationRules.plan('saved', committed.sender, committed.instance, committed.previous),
       async () => void (await postSaveCommitted.sendRobust(committed)),
       scope,
     );
@@ -46,6 +63,7 @@ export class EntitySignalEmitter {
     const committed = snapshot(payload);
     await this.around(
       () => postDelete.send(payload),
+      invalidationRules.plan('deleted', committed.sender, committed.instance),
       async () => void (await postDeleteCommitted.sendRobust(committed)),
       scope,
     );
@@ -72,22 +90,29 @@ export class EntitySignalEmitter {
   }
 
   /**
-   * The ORM committed a level of `queue`'s connection, leaving `depthAfter` levels open: runs, one after the
-   * other, everything the outermost commit releases. Never rejects.
+   * The ORM committed a level of `queue`'s connection, leaving `depthAfter` levels open: runs what the outermost
+   * commit releases, the invalidations first (one call per cache, through `apply`, default the constructor's),
+   * then the callbacks one after the other. Never rejects.
    */
-  async committed(queue: TransactionQueue<CommitCallback>, depthAfter: number): Promise<void> {
-    for (const callback of queue.committed(depthAfter)) await callback();
+  async committed(queue: TransactionQueue<CommitWork>, depthAfter: number, apply = this.apply): Promise<void> {
+    await this.run(queue.committed(depthAfter), apply);
   }
 
   /** The ORM rolled a level of `queue`'s connection back: its queued work is dropped. */
-  rolledBack(queue: TransactionQueue<CommitCallback>, depthAfter: number): void {
+  rolledBack(queue: TransactionQueue<CommitWork>, depthAfter: number): void {
     queue.rolledBack(depthAfter);
   }
 
-  private async around(now: () => Promise<unknown>, later: CommitCallback, scope?: CommitScope): Promise<void> {
+  private async around(
+    now: () => Promise<unknown>,
+    invalidations: readonly PlannedInvalidation[],
+    later: CommitCallback,
+    scope?: CommitScope,
+  ): Promise<void> {
     if (inTransaction(scope)) {
       // Queued before the receivers run, so the queue keeps the order of the writes even when several
       // entities' receivers run concurrently; a receiver error rolls the transaction back and drops it.
+      for (const invalidation of invalidations) scope.queue.enqueue(invalidation, scope.depth);
       scope.queue.enqueue(later, scope.depth);
       await now();
       return;
@@ -96,8 +121,22 @@ export class EntitySignalEmitter {
     try {
       await now();
     } finally {
-      await later();
+      await this.run([...invalidations, later], this.apply);
     }
+  }
+
+  private async run(work: readonly CommitWork[], apply: ApplyInvalidations): Promise<void> {
+    const groups = groupInvalidations(work);
+    // Invalidation first: committed receivers that read or warm the cache must see the committed state.
+    if (groups.length) {
+      try {
+        await apply(groups);
+      } catch (error) {
+        // Appliers log their own failures; this guards the commit path against one that throws anyway.
+        logger.error(`Applying the invalidations of a commit failed: ${errorMessage(error)}`);
+      }
+    }
+    for (const item of work) if (!isPlannedInvalidation(item)) await item();
   }
 }
 

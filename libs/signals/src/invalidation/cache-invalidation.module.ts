@@ -8,11 +8,12 @@ import { resolveInvalidation } from './invalidation-options.js';
 let features = 0;
 
 /**
- * Declarative cache invalidation: maps entities to the cache tags they feed, and invalidates those tags
- * (`CacheService.invalidateTags(tags, { retry: true })`) after every committed save or delete of a mapped
- * entity (`postSaveCommitted`/`postDeleteCommitted`, so never for a write that rolls back). Needs `CacheModule`
- * (the named cache must be injectable here, e.g. `isGlobal: true`) and an ORM adapter such as
- * `TypeOrmSignalsModule` to send the entity signals.
+ * Declarative cache invalidation: maps entities to the cache tags they feed. The tags of each save or delete of a
+ * mapped entity are computed when the row is written and invalidated after the outermost commit, one
+ * `CacheService.invalidateTags(tags, { retry: true })` per cache and commit, before the committed signals are sent
+ * (never for a write that rolls back). Needs `CacheModule` (the named cache must be injectable here, e.g.
+ * `isGlobal: true`) and an ORM adapter such as `TypeOrmSignalsModule`, whose `outbox` option makes these
+ * invalidations durable.
  */
 @Module({})
 export class CacheInvalidationModule {

@@ -1,23 +1,21 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { EntityDeletePayload, EntitySavePayload } from '../entity/entity-payloads.js';
-import { postDeleteCommitted, postSaveCommitted } from '../entity/entity-signals.js';
-import type { EntityInvalidation, TagInvalidator } from './entity-invalidation.interface.js';
-import { tagsToInvalidate, type ResolvedInvalidation } from './invalidation-options.js';
+import type { TagInvalidator } from './entity-invalidation.interface.js';
+import type { ResolvedInvalidation } from './invalidation-options.js';
+import { invalidationRules } from './invalidation-rules.js';
 
 /** DI tokens of one `forFeature` call. @internal */
 export const INVALIDATION_OPTIONS = Symbol('INVALIDATION_OPTIONS');
 export const INVALIDATION_CACHE = Symbol('INVALIDATION_CACHE');
 
 /**
- * Connects, for each mapping of one `CacheInvalidationModule.forFeature`, a receiver of `postSaveCommitted` and
- * `postDeleteCommitted` (sender-filtered) that invalidates the mapped tags; disconnects them at shutdown.
- * Invalidation uses `{ retry: true }`: when Redis is down it does not throw, it holds the tags as pending (reads
- * of entries carrying them miss in this process) and retries until Redis has them. A receiver error (a throwing
- * `tags` function) is logged by `sendRobust` and never reaches the write.
+ * Registers the mappings of one `CacheInvalidationModule.forFeature` (bound to its cache) with the entity signal
+ * emitter's invalidation rules at module init, and removes them at shutdown. The emitter computes a written
+ * row's tags when the row is written, queues them on its transaction, and invalidates them after the outermost
+ * commit (one `invalidateTags(tags, { retry: true })` per cache and commit); a rollback drops them.
  */
 @Injectable()
 export class CacheInvalidator implements OnModuleInit, OnApplicationShutdown {
-  private disconnects: (() => void)[] = [];
+  private remove: (() => void) | undefined;
 
   constructor(
     @Inject(INVALIDATION_OPTIONS) private readonly options: ResolvedInvalidation,
@@ -25,24 +23,12 @@ export class CacheInvalidator implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   onModuleInit(): void {
-    for (const mapping of this.options.mappings) {
-      const name = `CacheInvalidation(${mapping.entity.name})`;
-      const saved = (payload: EntitySavePayload<unknown>) =>
-        this.invalidate(mapping, payload.instance, payload.previous);
-      const deleted = (payload: EntityDeletePayload<unknown>) => this.invalidate(mapping, payload.instance);
-      this.disconnects.push(
-        postSaveCommitted.connect(saved, { sender: mapping.entity, name }),
-        postDeleteCommitted.connect(deleted, { sender: mapping.entity, name }),
-      );
-    }
+    const target = { cacheName: this.options.cache, cache: this.cache };
+    this.remove = invalidationRules.add(this.options.mappings.map((mapping) => ({ mapping, target })));
   }
 
   onApplicationShutdown(): void {
-    for (const disconnect of this.disconnects.splice(0)) disconnect();
-  }
-
-  private async invalidate(mapping: EntityInvalidation<unknown>, instance: unknown, previous?: unknown): Promise<void> {
-    const tags = tagsToInvalidate(mapping, instance, previous);
-    if (tags.length) await this.cache.invalidateTags(tags, { retry: true });
+    this.remove?.();
+    this.remove = undefined;
   }
 }

@@ -18,7 +18,9 @@ export interface CacheInvalidationOptions {
   cache?: string;
 }
 
-/** The part of `CacheService` invalidation needs. @internal */
+/** The part of `CacheService` (`@stash/cache`) that invalidation needs. */
 export interface TagInvalidator {
   invalidateTags(tags: readonly string[], options?: { retry?: boolean }): Promise<void>;
+  // `invalidationsQueued` is how a caller learns whether its retried DEL landed or was queued (apply-invalidation.ts).
+  stats(): { readonly invalidationsQueued: number };
 }

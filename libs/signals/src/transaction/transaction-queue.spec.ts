@@ -166,6 +166,19 @@ describe('TransactionQueue', () => {
     expect(queue.size).toBe(pending);
   });
 
+  it('lists every queued item without releasing them (what an outbox writes before the COMMIT)', () => {
+    const queue = new TransactionQueue<string>();
+    queue.started(1);
+    queue.enqueue('a', 1);
+    queue.started(2);
+    queue.enqueue('b', 2);
+    expect(queue.items()).toEqual(['a', 'b']);
+    expect(queue.committed(1)).toEqual([]);
+    expect(queue.items()).toEqual(['a', 'b']);
+    expect(queue.committed(0)).toEqual(['a', 'b']);
+    expect(queue.items()).toEqual([]);
+  });
+
   it('returns the dropped items of a rollback', () => {
     const queue = new TransactionQueue<string>();
     queue.started(1);

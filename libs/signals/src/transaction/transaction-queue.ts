@@ -24,6 +24,14 @@ export class TransactionQueue<T> {
     return this.frames.reduce((count, frame) => count + frame.length, 0);
   }
 
+  /**
+   * Every queued item, outermost level first, in enqueue order: what an outermost commit would return now. An
+   * adapter reads it just before the COMMIT (to store work inside the transaction); the queue is unchanged.
+   */
+  items(): T[] {
+    return this.frames.flat();
+  }
+
   /** A transaction (`depthAfter` 1) or a savepoint (`depthAfter` > 1) began. */
   started(depthAfter: number): void {
     assertDepth('started', depthAfter, 1);

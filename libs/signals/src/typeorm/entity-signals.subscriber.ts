@@ -4,6 +4,7 @@ import type {
   EntitySubscriberInterface,
   InsertEvent,
   ObjectLiteral,
+  QueryRunner,
   RecoverEvent,
   RemoveEvent,
   SoftRemoveEvent,
@@ -13,7 +14,9 @@ import type {
   UpdateEvent,
 } from 'typeorm';
 import { EntitySignalEmitter } from '../entity/entity-signal-emitter.js';
+import { groupInvalidations } from '../invalidation/invalidation-plan.js';
 import { SIGNALS_LOG_CONTEXT } from '../signals.constants.js';
+import type { InvalidationOutbox, OutboxRecord } from './outbox/invalidation-outbox.js';
 import { commitScopeOf, existingQueueOf, queueOf, transactionDepth } from './transaction-queues.js';
 import { changedFields, isIdentified, senderOf, withPrimaryKey } from './typeorm-entity.js';
 
@@ -34,15 +37,22 @@ const BULK_CALLS: Record<Operation, string> = {
  * identity (query-builder writes) send nothing and are reported once per entity and operation.
  */
 export class EntitySignalsSubscriber implements EntitySubscriberInterface<ObjectLiteral> {
-  private readonly emitter = new EntitySignalEmitter();
+  /** The emitter of this DataSource (`signalBulkWrite` and `onCommit` queue through it too). @internal */
+  readonly emitter: EntitySignalEmitter;
   private readonly logger = new Logger(SIGNALS_LOG_CONTEXT);
   private readonly reported = new Set<string>();
+  // Outbox rows written just before a runner's outermost COMMIT, until its AfterTransactionCommit/Rollback.
+  private readonly recorded = new WeakMap<QueryRunner, OutboxRecord[]>();
 
   constructor(
     /** The DataSource's name, sent as `using`. */
     readonly using: string,
     private readonly warnOnBulkWrites: boolean,
-  ) {}
+    /** The DataSource's invalidation outbox, when `outbox` is on. */
+    private readonly outbox?: InvalidationOutbox,
+  ) {
+    this.emitter = new EntitySignalEmitter(outbox && ((groups) => outbox.applyWithoutTransaction(groups)));
+  }
 
   beforeInsert(event: InsertEvent<ObjectLiteral>): Promise<void> | void {
     // TypeORM gives repository.insert() the same event as save(); nothing tells them apart before the write.
@@ -117,21 +127,45 @@ export class EntitySignalsSubscriber implements EntitySubscriberInterface<Object
   }
 
   afterTransactionStart(event: TransactionStartEvent): void {
-    queueOf(event.queryRunner).started(transactionDepth(event.queryRunner));
+    const depth = transactionDepth(event.queryRunner);
+    if (depth === 1) this.recorded.delete(event.queryRunner);
+    queueOf(event.queryRunner).started(depth);
+  }
+
+  /**
+   * With the outbox, before the outermost COMMIT (the depth is still 1 here): writes the transaction's
+   * invalidations, one row per cache, through the committing runner, so that they commit or roll back with the
+   * data. TypeORM awaits this; a failed insert fails the commit, as any other write of the transaction would.
+   */
+  beforeTransactionCommit(event: TransactionCommitEvent): Promise<void> | void {
+    const { queryRunner } = event;
+    if (!this.outbox || transactionDepth(queryRunner) !== 1) return;
+    const groups = groupInvalidations(existingQueueOf(queryRunner)?.items() ?? []);
+    if (groups.length === 0) return;
+    return this.outbox.record(groups, queryRunner).then((records) => void this.recorded.set(queryRunner, records));
   }
 
   /**
    * Returns the dispatch promise: TypeORM awaits it, so `save()` and `manager.transaction()` resolve only once
-   * the after-commit receivers (cache invalidation) have run.
+   * the after-commit work (cache invalidation, then the committed receivers) has run.
    */
   afterTransactionCommit(event: TransactionCommitEvent): Promise<void> | void {
-    const queue = existingQueueOf(event.queryRunner);
-    if (queue) return this.emitter.committed(queue, transactionDepth(event.queryRunner));
+    const { queryRunner } = event;
+    const depth = transactionDepth(queryRunner);
+    const records = depth === 0 ? this.recorded.get(queryRunner) : undefined;
+    if (records) this.recorded.delete(queryRunner);
+    const queue = existingQueueOf(queryRunner);
+    if (!queue) return;
+    const outbox = this.outbox;
+    if (!records || !outbox) return this.emitter.committed(queue, depth);
+    return this.emitter.committed(queue, depth, (groups) => outbox.applyCommitted(groups, records, queryRunner));
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
+    const depth = transactionDepth(event.queryRunner);
+    if (depth === 0) this.recorded.delete(event.queryRunner);
     const queue = existingQueueOf(event.queryRunner);
-    if (queue) this.emitter.rolledBack(queue, transactionDepth(event.queryRunner));
+    if (queue) this.emitter.rolledBack(queue, depth);
   }
 
   private beforeStateChange(event: SoftRemoveEvent<ObjectLiteral> | RecoverEvent<ObjectLiteral>) {

@@ -1,10 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import { EntitySignalEmitter } from '../entity/entity-signal-emitter.js';
 import { SignalsConfigError } from '../errors/signals-config.error.js';
 import { requireSubscriber } from './subscriber-registration.js';
 import { commitScopeOf } from './transaction-queues.js';
-
-const emitter = new EntitySignalEmitter();
 
 /**
  * Runs `callback` once the manager's outermost transaction has committed (Django's `transaction.on_commit`):
@@ -15,7 +12,7 @@ const emitter = new EntitySignalEmitter();
  * @example await dataSource.transaction(async (m) => { await m.save(order); await onCommit(m, () => mailer.send(order)); });
  */
 export async function onCommit(manager: EntityManager, callback: () => unknown): Promise<void> {
-  requireSubscriber(manager, 'onCommit');
+  const { emitter } = requireSubscriber(manager, 'onCommit');
   if (typeof callback !== 'function') throw new SignalsConfigError('onCommit callback', callback, 'a function');
   await emitter.onCommit(callback, commitScopeOf(manager.queryRunner));
 }

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
 import type { EntityClass } from '../entity/entity-payloads.js';
-import { EntitySignalEmitter } from '../entity/entity-signal-emitter.js';
 import { SignalsConfigError } from '../errors/signals-config.error.js';
 import { requireSubscriber } from './subscriber-registration.js';
 import { commitScopeOf } from './transaction-queues.js';
@@ -18,8 +17,6 @@ export interface BulkWrite<E> {
   /** `updateFields` of the save payloads. @default undefined */
   readonly updateFields?: readonly string[];
 }
-
-const emitter = new EntitySignalEmitter();
 
 /**
  * Sends the signals TypeORM could not for a query-builder or `repository.update/delete/insert` write: `postSave`
@@ -43,7 +40,7 @@ export async function signalBulkWrite<E>(manager: EntityManager, write: BulkWrit
   if (!Array.isArray(instances)) {
     throw new SignalsConfigError('signalBulkWrite instances', instances, 'an array of entities');
   }
-  const using = subscriber.using;
+  const { using, emitter } = subscriber;
   for (const instance of instances) {
     // The scope is read per instance: a receiver may have committed or opened a transaction meanwhile.
     const scope = commitScopeOf(manager.queryRunner);

@@ -3,6 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { SignalsNotInstalledError } from '../errors/signals-not-installed.error.js';
 import { SIGNALS_LOG_CONTEXT } from '../signals.constants.js';
 import { EntitySignalsSubscriber } from './entity-signals.subscriber.js';
+import { InvalidationOutbox } from './outbox/invalidation-outbox.js';
 import type { ResolvedTypeOrmSignalsOptions } from './typeorm-signals-options.js';
 
 /**
@@ -12,6 +13,8 @@ import type { ResolvedTypeOrmSignalsOptions } from './typeorm-signals-options.js
  */
 export class SubscriberRegistration implements OnApplicationShutdown {
   readonly subscriber: EntitySignalsSubscriber;
+  /** The outbox of the subscriber this registration installed (none when the outbox is off or not installed). */
+  readonly outbox: InvalidationOutbox | undefined;
   private readonly installed: boolean;
 
   constructor(
@@ -20,7 +23,8 @@ export class SubscriberRegistration implements OnApplicationShutdown {
     options: ResolvedTypeOrmSignalsOptions,
   ) {
     const existing = findSubscriber(dataSource);
-    this.subscriber = existing ?? new EntitySignalsSubscriber(name, options.warnOnBulkWrites);
+    this.outbox = !existing && options.outbox ? new InvalidationOutbox(dataSource, name, options.outbox) : undefined;
+    this.subscriber = existing ?? new EntitySignalsSubscriber(name, options.warnOnBulkWrites, this.outbox);
     this.installed = !existing;
     if (existing) {
       new Logger(SIGNALS_LOG_CONTEXT).warn(

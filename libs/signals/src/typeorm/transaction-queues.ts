@@ -1,21 +1,21 @@
 import type { QueryRunner } from 'typeorm';
-import type { CommitCallback, CommitScope } from '../transaction/commit-scope.js';
+import type { CommitWork, CommitScope } from '../transaction/commit-scope.js';
 import { TransactionQueue } from '../transaction/transaction-queue.js';
 
 // One after-commit queue per TypeORM connection (QueryRunner): a transaction and its savepoints live on one
 // runner. Weak, so that released runners (and anything queued on a transaction that never ended) are collected.
 // Process-wide, because signalBulkWrite and onCommit only get an EntityManager.
-const queues = new WeakMap<QueryRunner, TransactionQueue<CommitCallback>>();
+const queues = new WeakMap<QueryRunner, TransactionQueue<CommitWork>>();
 
 /** The queue of a runner, created on first use. */
-export function queueOf(queryRunner: QueryRunner): TransactionQueue<CommitCallback> {
+export function queueOf(queryRunner: QueryRunner): TransactionQueue<CommitWork> {
   let queue = queues.get(queryRunner);
-  if (!queue) queues.set(queryRunner, (queue = new TransactionQueue<CommitCallback>()));
+  if (!queue) queues.set(queryRunner, (queue = new TransactionQueue<CommitWork>()));
   return queue;
 }
 
 /** The queue of a runner if it has one (a commit or rollback on a runner that queued nothing needs none). */
-export function existingQueueOf(queryRunner: QueryRunner): TransactionQueue<CommitCallback> | undefined {
+export function existingQueueOf(queryRunner: QueryRunner): TransactionQueue<CommitWork> | undefined {
   return queues.get(queryRunner);
 }
 

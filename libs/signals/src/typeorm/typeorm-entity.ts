@@ -1,10 +1,15 @@
 import type { EntityMetadata, ObjectLiteral } from 'typeorm';
 import type { EntityClass } from '../entity/entity-payloads.js';
 import { snapshot } from '../entity/snapshot.js';
+import { StashInvalidationOutbox } from './outbox/stash-invalidation-outbox.entity.js';
 
-/** The entity class of a metadata (the signals' `sender`); `undefined` for EntitySchema entities without one. */
+/**
+ * The entity class of a metadata (the signals' `sender`); `undefined` for EntitySchema entities without one, and
+ * for the outbox's own rows (its writes skip listeners already; this keeps any other write of them silent too).
+ */
 export function senderOf(metadata: EntityMetadata): EntityClass | undefined {
-  return typeof metadata.target === 'function' ? (metadata.target as EntityClass) : undefined;
+  if (typeof metadata.target !== 'function' || metadata.target === StashInvalidationOutbox) return undefined;
+  return metadata.target as EntityClass;
 }
 
 /** True when TypeORM's `entityId` (a value, or an id map for composite keys) identifies a row. */

@@ -3,8 +3,13 @@ import { Logger } from '@nestjs/common';
 
 /** Silences Nest's Logger and keeps what was logged (the signals log through `new Logger('Signals')`). */
 export class LogCapture {
+  private readonly logSpy = jest.spyOn(Logger.prototype, 'log').mockImplementation(() => undefined);
   private readonly warnSpy = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
   private readonly errorSpy = jest.spyOn(Logger.prototype, 'error').mockImplementation(() => undefined);
+
+  infos(): string[] {
+    return this.logSpy.mock.calls.map((call) => String(call[0]));
+  }
 
   warnings(): string[] {
     return this.warnSpy.mock.calls.map((call) => String(call[0]));
@@ -15,6 +20,7 @@ export class LogCapture {
   }
 
   restore(): void {
+    this.logSpy.mockRestore();
     this.warnSpy.mockRestore();
     this.errorSpy.mockRestore();
   }

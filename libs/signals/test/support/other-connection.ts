@@ -44,6 +44,33 @@ export class OtherConnection {
     return rows[0] === undefined ? undefined : Number(rows[0].recipeId);
   }
 
+  /** The committed invalidation outbox rows (tags sorted), oldest id first. */
+  async outboxRows(): Promise<{ cacheName: string; tags: string[] }[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT cache_name, tags FROM ${this.table('stash_invalidation_outbox')} ORDER BY id`,
+    )) as { cache_name: string; tags: string }[];
+    return rows.map((row) => ({ cacheName: row.cache_name, tags: (JSON.parse(row.tags) as string[]).sort() }));
+  }
+
+  /** Empties the outbox table, so that a test sees only its own rows whatever an earlier test left. */
+  async clearOutbox(): Promise<void> {
+    await this.dataSource.query(`DELETE FROM ${this.table('stash_invalidation_outbox')}`);
+  }
+
+  /**
+   * PostgreSQL only: the id of the transaction that wrote each row (`xmin`) of a recipe and of every outbox row.
+   * Equal ids prove that the rows were written in one transaction.
+   */
+  async writingTransactions(recipeId: number): Promise<{ recipe: string; outbox: string[] }> {
+    const recipe = (await this.dataSource.query(
+      `SELECT xmin::text AS tx FROM ${this.table('sig_recipe')} WHERE id = ${Number(recipeId)}`,
+    )) as { tx: string }[];
+    const outbox = (await this.dataSource.query(
+      `SELECT xmin::text AS tx FROM ${this.table('stash_invalidation_outbox')}`,
+    )) as { tx: string }[];
+    return { recipe: recipe[0]!.tx, outbox: outbox.map((row) => row.tx) };
+  }
+
   async close(): Promise<void> {
     await this.dataSource.destroy();
   }

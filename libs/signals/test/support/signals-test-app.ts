@@ -3,7 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CACHE_LOGGER, CacheModule, CacheService, type CacheModuleOptions } from '@stash/cache';
 import { CacheInvalidationModule, SignalsModule, type EntityInvalidation } from '@stash/signals';
-import { TypeOrmSignalsModule, type TypeOrmSignalsOptions } from '@stash/signals/typeorm';
+import { StashInvalidationOutbox, TypeOrmSignalsModule, type TypeOrmSignalsOptions } from '@stash/signals/typeorm';
 import { DataSource } from 'typeorm';
 import type { TestDatabase } from '../../../../test/support/test-database.js';
 import { testRedisUrl, uniquePrefix } from '../../../../test/support/test-redis.js';
@@ -42,7 +42,8 @@ export interface SignalsTestApp {
 export function typeOrmRoot(db: TestDatabase): DynamicModule {
   return TypeOrmModule.forRoot({
     ...db.typeorm,
-    entities: TEST_ENTITIES,
+    // The outbox table exists in every test database; only apps with `outbox` on use it.
+    entities: [...TEST_ENTITIES, StashInvalidationOutbox],
     synchronize: true,
     retryAttempts: 0,
     logging: false,
