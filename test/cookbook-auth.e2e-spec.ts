@@ -127,7 +127,7 @@ describe.each(TEST_DATABASE_KINDS)('cookbook sign-in on %s: POST /api/login, GET
       const client = browser();
       const cookie = sessionCookie(await login(client, 'alice').expect(200))!;
 
-      const logout = await client.post('/api/logout').expect(204);
+      const logout = await client.post('/api/logout').type('json').expect(204);
       expect(sessionCookie(logout)?.value).toBe('');
       await client.get('/api/me').expect(401);
       await http().get('/api/me').set('Cookie', cookieHeader(cookie)).expect(401);
@@ -135,7 +135,7 @@ describe.each(TEST_DATABASE_KINDS)('cookbook sign-in on %s: POST /api/login, GET
     });
 
     it('answers 204 when nobody is signed in', async () => {
-      const response = await http().post('/api/logout').expect(204);
+      const response = await http().post('/api/logout').type('json').expect(204);
       expect(sessionCookie(response)).toBeUndefined();
     });
   });

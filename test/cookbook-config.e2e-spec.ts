@@ -53,6 +53,17 @@ describe('cookbook startup: a bad environment variable stops it with a message n
     ['CACHE_TTL', '1.5', 'CACHE_TTL="1.5" is not accepted'],
     ['CACHE_KEY_PREFIX', 'cook:book', 'CACHE_KEY_PREFIX="cook:book" is not accepted'],
     ['SESSION_SECRET', 'short', 'SESSION_SECRET is too short (5 characters)'],
+    [
+      'ALLOWED_HOSTS',
+      'localhost,,example.com',
+      'ALLOWED_HOSTS="localhost,,example.com" is not accepted: expected comma-separated host names',
+    ],
+    [
+      'LOGIN_RATE_LIMIT',
+      '0',
+      'LOGIN_RATE_LIMIT="0" is not accepted: expected a whole number of requests per minute from 1 to 1000000',
+    ],
+    ['API_WRITE_RATE_LIMIT', '1e3', 'API_WRITE_RATE_LIMIT="1e3" is not accepted'],
   ])('%s=%j', async (name, value, message) => {
     await withEnv({ ...VALID, [name]: value }, async () => {
       const failure = boot();
@@ -72,9 +83,16 @@ describe('cookbook startup: a bad environment variable stops it with a message n
   });
 
   it('lists every bad variable at once', async () => {
-    await withEnv({ ...VALID, PORT: '-1', CACHE_STORE: 'x', CACHE_TTL: 'forever' }, async () => {
+    const env = { PORT: '-1', CACHE_STORE: 'x', CACHE_TTL: 'forever', ALLOWED_HOSTS: 'a b', LOGIN_RATE_LIMIT: 'x' };
+    await withEnv({ ...VALID, ...env }, async () => {
       const error = (await boot().catch((caught: unknown) => caught)) as CookbookConfigError;
-      expect(error.problems.map((problem) => problem.split('=')[0])).toEqual(['PORT', 'CACHE_STORE', 'CACHE_TTL']);
+      expect(error.problems.map((problem) => problem.split('=')[0])).toEqual([
+        'PORT',
+        'CACHE_STORE',
+        'CACHE_TTL',
+        'ALLOWED_HOSTS',
+        'LOGIN_RATE_LIMIT',
+      ]);
     });
   });
 

@@ -82,7 +82,7 @@ describe.each(TEST_DATABASE_KINDS)('cookbook fixtures on %s', (kind) => {
       const first = await bootCookbook(restartDb, restartPrefix);
       const alice = await first.signIn('alice');
       await alice.patch('/api/recipes/1').send({ description: 'My own way.' }).expect(200);
-      await alice.delete('/api/recipes/2').expect(204);
+      await alice.delete('/api/recipes/2').type('json').expect(204);
       await first.app.close();
 
       // The same database again: already migrated, and not empty.

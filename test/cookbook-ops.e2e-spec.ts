@@ -42,14 +42,16 @@ describe.each(TEST_DATABASE_KINDS)('cookbook operations endpoints on %s', (kind)
   });
 
   describe('GET /health', () => {
-    it('answers 200 with the database, the session store and the cache up', async () => {
+    it('answers 200 with the database, the session store and the caches up', async () => {
       const response = await cookbook.http().get('/health').expect(200);
 
       const up = { status: 'up', responseTime: expect.any(Number) };
+      const healthy = { connected: true, answered: true, breaker: 'closed' };
       const info = {
         database: up,
         redis: up,
-        cache: { status: 'up', caches: { default: { connected: true, answered: true, breaker: 'closed' } } },
+        // The rate-limit counters have a cache of their own, always on Redis.
+        cache: { status: 'up', caches: { default: healthy, 'rate-limit': healthy } },
       };
       expect(response.body).toEqual({ status: 'ok', info, error: {}, details: info });
       expect(response.headers['content-type']).toMatch(/^application\/json/);
@@ -96,6 +98,21 @@ describe.each(TEST_DATABASE_KINDS)('cookbook operations endpoints on %s', (kind)
       const hits = (text: string) => sample(text, 'stash_cache_hits_total', { cache: 'default' }) ?? 0;
       expect(hits(after) - hits(before)).toBeGreaterThanOrEqual(1);
       expect(after).not.toContain('probe=');
+    });
+
+    it("counts the API's cached reads by their X-Cache verdict under the route pattern", async () => {
+      const before = await metrics();
+      const first = await cookbook.http().get('/api/recipes/4').expect(200);
+      const second = await cookbook.http().get('/api/recipes/4').expect(200);
+      const after = await metrics();
+
+      const count = (text: string, outcome: string) =>
+        sample(text, 'stash_page_cache_responses_total', { route: '/api/recipes/:id', outcome }) ?? 0;
+      for (const outcome of ['HIT', 'MISS']) {
+        const seen = [first, second].filter((response) => response.headers['x-cache'] === outcome).length;
+        expect(count(after, outcome) - count(before, outcome)).toBe(seen);
+      }
+      expect(second.headers['x-cache']).toBe('HIT');
     });
 
     it('times requests by method, route pattern and status, never by raw URL', async () => {

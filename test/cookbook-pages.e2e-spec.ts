@@ -2,30 +2,17 @@ import { Redis } from 'ioredis';
 import type { Response } from 'supertest';
 import { listen, type ListeningCookbook } from './browser/listening-cookbook.js';
 import { startCookbook, type CookbookTestApp } from './support/cookbook-app.js';
+import { escaped, expectCache } from './support/cookbook-pages.js';
 import { MALFORMED_IDS, UNKNOWN_ID, type FoodJson, type RecipeJson } from './support/recipe-shapes.js';
 import { TEST_DATABASE_KINDS } from './support/test-database.js';
 import { testRedisUrl } from './support/test-redis.js';
 
 type Agent = Awaited<ReturnType<ListeningCookbook['signIn']>>;
 
-function expectCache(response: Response, status: 'HIT' | 'MISS'): void {
-  expect(response.headers['x-cache']).toBe(status);
-}
-
 /** What browsers are told about a cached page: revalidate before each use (the page cache answers 304). */
 function expectRevalidate(response: Response): void {
   expect(response.headers['cache-control']).toMatch(/max-age=0/);
   expect(response.headers['cache-control']).toMatch(/must-revalidate/);
-}
-
-/** The text of an HTML page, as liquid escaped it. */
-function escaped(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&#34;')
-    .replace(/'/g, '&#39;');
 }
 
 describe.each(TEST_DATABASE_KINDS)('cookbook HTML pages on %s', (kind) => {
@@ -207,7 +194,7 @@ describe.each(TEST_DATABASE_KINDS)('cookbook HTML pages on %s', (kind) => {
       await redis.zadd(`${cookbook.prefix}-views`, 1_000, doomed.id);
       expect(((await site.http().get('/api/popular').expect(200)).body as { id: number }[])[0]!.id).toBe(doomed.id);
 
-      await alice.delete(`/api/recipes/${doomed.id}`).expect(204);
+      await alice.delete(`/api/recipes/${doomed.id}`).type('json').expect(204);
       const popular = (await site.http().get('/api/popular').expect(200)).body as { id: number }[];
       expect(popular.map((entry) => entry.id)).not.toContain(doomed.id);
       expect(await viewCount(doomed.id)).toBeNull();

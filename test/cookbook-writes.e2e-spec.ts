@@ -88,12 +88,12 @@ describe.each(TEST_DATABASE_KINDS)('cookbook JSON API writes on %s', (kind) => {
 
     it('DELETE /api/recipes/:id removes the recipe, its ingredients and the favourites that point at it', async () => {
       const recipe = await createRecipe();
-      await alice.post(`/api/recipes/${recipe.id}/favorite`).expect(201);
+      await alice.post(`/api/recipes/${recipe.id}/favorite`).type('json').expect(201);
       await listRecipes();
       await getRecipe(recipe.id);
       expect((await listFavorites(alice)).map((favorite) => favorite.recipe.id)).toContain(recipe.id);
 
-      await alice.delete(`/api/recipes/${recipe.id}`).expect(204);
+      await alice.delete(`/api/recipes/${recipe.id}`).type('json').expect(204);
 
       await cookbook.http().get(`/api/recipes/${recipe.id}`).expect(404);
       expect((await listRecipes()).map((one) => one.id)).not.toContain(recipe.id);
@@ -190,7 +190,7 @@ describe.each(TEST_DATABASE_KINDS)('cookbook JSON API writes on %s', (kind) => {
       await getRecipe(recipe.id);
       await listRecipes();
 
-      await alice.delete(`/api/ingredients/${gone!.id}`).expect(204);
+      await alice.delete(`/api/ingredients/${gone!.id}`).type('json').expect(204);
 
       expect((await getRecipe(recipe.id)).ingredients).toEqual([kept]);
       expect((await listRecipes()).find((one) => one.id === recipe.id)?.ingredients).toEqual([kept]);
@@ -233,16 +233,16 @@ describe.each(TEST_DATABASE_KINDS)('cookbook JSON API writes on %s', (kind) => {
       const bobsBefore = await listFavorites(bob);
       await listFavorites(alice);
 
-      const added = await alice.post(`/api/recipes/${recipe.id}/favorite`).expect(201);
+      const added = await alice.post(`/api/recipes/${recipe.id}/favorite`).type('json').expect(201);
       expect(added.body).toEqual({ recipeId: recipe.id, favorite: true });
-      await alice.post(`/api/recipes/${recipe.id}/favorite`).expect(200);
+      await alice.post(`/api/recipes/${recipe.id}/favorite`).type('json').expect(200);
       expect((await listFavorites(alice)).filter((favorite) => favorite.recipe.id === recipe.id)).toEqual([
         { recipe: { id: recipe.id, name: recipe.name }, createdAt: expect.any(String) },
       ]);
       expect(await listFavorites(bob)).toEqual(bobsBefore);
 
-      await alice.delete(`/api/recipes/${recipe.id}/favorite`).expect(204);
-      await alice.delete(`/api/recipes/${recipe.id}/favorite`).expect(204);
+      await alice.delete(`/api/recipes/${recipe.id}/favorite`).type('json').expect(204);
+      await alice.delete(`/api/recipes/${recipe.id}/favorite`).type('json').expect(204);
       expect((await listFavorites(alice)).map((favorite) => favorite.recipe.id)).not.toContain(recipe.id);
     });
 
@@ -255,7 +255,7 @@ describe.each(TEST_DATABASE_KINDS)('cookbook JSON API writes on %s', (kind) => {
       await cookbook.sql('INSERT INTO favorites (user_id, recipe_id) VALUES (?, ?)', [bobRow!.id, other!.id]);
       await cookbook.sql('UPDATE recipes SET name = ? WHERE id = ?', [`${other!.name}, quietly`, other!.id]);
 
-      await alice.post(`/api/recipes/${recipe.id}/favorite`).expect(201);
+      await alice.post(`/api/recipes/${recipe.id}/favorite`).type('json').expect(201);
 
       expect((await listFavorites(alice)).map((favorite) => favorite.recipe.id)).toContain(recipe.id);
       expect(await listFavorites(bob)).toEqual(bobsBefore);

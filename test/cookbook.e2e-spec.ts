@@ -1,16 +1,32 @@
 import { CacheService } from '@stash/cache';
+import { Redis } from 'ioredis';
+import type { Response } from 'supertest';
 import { startCookbook, type CookbookTestApp } from './support/cookbook-app.js';
 import { MALFORMED_IDS, UNKNOWN_ID, type FoodJson, type RecipeJson } from './support/recipe-shapes.js';
 import { TEST_DATABASE_KINDS } from './support/test-database.js';
+import { testRedisUrl } from './support/test-redis.js';
+
+/**
+ * A cached API read says whether it came from the cache (HIT) or ran its query (MISS), and how long the cache
+ * took, as the page cache does: `X-Cache` and `Server-Timing: cache;desc="<status>";dur=<ms>`.
+ */
+function expectCacheStatus(response: Response, status: 'HIT' | 'MISS'): void {
+  expect(response.headers['x-cache']).toBe(status);
+  expect(response.headers['server-timing']).toMatch(new RegExp(`^cache;desc="${status}";dur=\\d+(\\.\\d+)?$`));
+}
 
 describe.each(TEST_DATABASE_KINDS)('cookbook JSON API reads on %s', (kind) => {
   let cookbook: CookbookTestApp;
 
+  let redis: Redis;
+
   beforeAll(async () => {
     cookbook = await startCookbook(kind, 'reads');
+    redis = new Redis(testRedisUrl(), { maxRetriesPerRequest: 1 });
   });
 
   afterAll(async () => {
+    await redis?.quit();
     await cookbook?.close();
   });
 
@@ -49,7 +65,10 @@ describe.each(TEST_DATABASE_KINDS)('cookbook JSON API reads on %s', (kind) => {
     it('answers the same body from the cache as from the database', async () => {
       await cookbook.app.get(CacheService).invalidateTags(['recipes']);
       const fromDatabase = await cookbook.http().get('/api/recipes').expect(200);
+      expectCacheStatus(fromDatabase, 'MISS');
+      expect(await redis.exists(`${cookbook.prefix}:1:recipes:all`)).toBe(1);
       const fromCache = await cookbook.http().get('/api/recipes').expect(200);
+      expectCacheStatus(fromCache, 'HIT');
       expect(fromCache.text).toBe(fromDatabase.text);
     });
   });
@@ -83,6 +102,34 @@ describe.each(TEST_DATABASE_KINDS)('cookbook JSON API reads on %s', (kind) => {
       expect(names).toContain('tomato');
       expect(new Set(names).size).toBe(names.length);
       expect(names).toEqual([...names].sort());
+    });
+  });
+
+  describe('X-Cache and Server-Timing', () => {
+    it.each([
+      ['/api/recipes', false],
+      ['/api/recipes/3', false],
+      ['/api/foods', false],
+      ['/api/favorites', true],
+    ])('GET %s answers MISS when it ran the query, then HIT from the cache', async (path, signedIn) => {
+      const client = signedIn ? await cookbook.signIn('alice') : cookbook.http();
+      await cookbook.app.get(CacheService).invalidateTags(['recipes']);
+
+      const miss = await client.get(path).expect(200);
+      expectCacheStatus(miss, 'MISS');
+      const hit = await client.get(path).expect(200);
+      expectCacheStatus(hit, 'HIT');
+      expect(hit.text).toBe(miss.text);
+    });
+
+    it('does not answer a 404 with X-Cache HIT: the error was never stored', async () => {
+      for (let i = 0; i < 2; i++) {
+        const missing = await cookbook
+          .http()
+          .get(`/api/recipes/${UNKNOWN_ID + 3}`)
+          .expect(404);
+        expect(missing.headers['x-cache']).not.toBe('HIT');
+      }
     });
   });
 
@@ -123,10 +170,14 @@ describe.each([
   });
 
   it(caches ? 'answers reads from the cache' : 'never caches: every read sees the database', async () => {
-    const before = (await cookbook.http().get('/api/recipes/1').expect(200)).body as RecipeJson;
+    const first = await cookbook.http().get('/api/recipes/1').expect(200);
+    expectCacheStatus(first, 'MISS');
     await cookbook.sql('UPDATE recipes SET description = ? WHERE id = ?', ['Changed behind the ORM', 1]);
-    const after = (await cookbook.http().get('/api/recipes/1').expect(200)).body as RecipeJson;
-    expect(after.description).toBe(caches ? before.description : 'Changed behind the ORM');
+    const second = await cookbook.http().get('/api/recipes/1').expect(200);
+    expectCacheStatus(second, caches ? 'HIT' : 'MISS');
+    expect((second.body as RecipeJson).description).toBe(
+      caches ? (first.body as RecipeJson).description : 'Changed behind the ORM',
+    );
   });
 
   it('shows a write through the API at once', async () => {

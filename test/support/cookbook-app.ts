@@ -37,7 +37,7 @@ export async function withEnv<T>(vars: Env, work: () => Promise<T>): Promise<T> 
 export interface CookbookTestApp {
   readonly app: INestApplication;
   readonly db: TestDatabase;
-  /** CACHE_KEY_PREFIX: cache keys are `<prefix>:*`, sessions `<prefix>-session*`. */
+  /** CACHE_KEY_PREFIX: cache keys are `<prefix>:*`; sessions, rate limits and view counts `<prefix>-*`. */
   readonly prefix: string;
   /** A client without cookies. */
   http(): ReturnType<typeof request>;
@@ -50,7 +50,7 @@ export interface CookbookTestApp {
    * Placeholders are `?` on both databases.
    */
   sql<T = unknown>(text: string, params?: readonly unknown[]): Promise<T>;
-  /** Closes the app, deletes its Redis keys and drops its database. */
+  /** Closes the app, deletes its Redis keys (`<prefix>:*` and `<prefix>-*`) and drops its database. */
   close(): Promise<void>;
 }
 
@@ -99,7 +99,7 @@ export async function bootCookbook(db: TestDatabase, prefix: string, env: Env = 
     sql: (text, params = []) => rawQuery(started.get(DataSource), text, params),
     async close() {
       await started.get(CacheService).clear();
-      await deleteSessions(env.REDIS_URL ?? testRedisUrl(), prefix);
+      await deleteKeysBeside(env.REDIS_URL ?? testRedisUrl(), prefix);
       await started.close();
       await db.drop();
     },
@@ -142,13 +142,15 @@ async function rawQuery<T>(dataSource: DataSource, text: string, params: readonl
   }
 }
 
-// Sessions and the per-user session index: `<prefix>-session:<id>`, `<prefix>-session~user:<id>`, `~seen:<id>`.
-async function deleteSessions(redisUrl: string, prefix: string): Promise<void> {
+// What the app keeps beside the cache's `<prefix>:*`: sessions and their per-user index (`<prefix>-session:<id>`,
+// `<prefix>-session~user:<id>`), rate-limit counters (`<prefix>-rate-limit:*`), view counts (`<prefix>-views`,
+// `<prefix>-recent:<id>`).
+async function deleteKeysBeside(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
     let cursor = '0';
     do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}-session*`, 'COUNT', 500);
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}-*`, 'COUNT', 500);
       if (keys.length > 0) await redis.del(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -2,8 +2,10 @@ import { Module, ValidationPipe } from '@nestjs/common';
 import { APP_PIPE } from '@nestjs/core';
 import { SessionModule } from '@stash/session';
 import { AuthModule } from './auth/auth.module.js';
+import { VALIDATION_OPTIONS } from './common/validation-options.js';
 import { cookbookConfig } from './config/cookbook.config.js';
 import { CookbookCoreModule } from './core.module.js';
+import { CsrfModule } from './csrf/csrf.module.js';
 import { FavoritesModule } from './favorites/favorites.module.js';
 import { FixturesLoader } from './fixtures/fixtures-loader.js';
 import { FixturesModule } from './fixtures/fixtures.module.js';
@@ -24,6 +26,7 @@ import { cookbookSessionOptions } from './session-options.js';
     CookbookCoreModule,
     SessionModule.forRootAsync({ isGlobal: true, inject: [cookbookConfig.KEY], useFactory: cookbookSessionOptions }),
     FixturesModule,
+    CsrfModule,
     AuthModule,
     FoodsModule,
     RecipesModule,
@@ -38,7 +41,7 @@ import { cookbookSessionOptions } from './session-options.js';
     FixturesLoader,
     {
       provide: APP_PIPE,
-      useValue: new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+      useValue: new ValidationPipe(VALIDATION_OPTIONS),
     },
   ],
 })

@@ -7,19 +7,26 @@ import { cookbookCacheOptions } from './cache/cache-options.js';
 import { CookbookConfigModule } from './config/config.module.js';
 import { cookbookConfig } from './config/cookbook.config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { RATE_LIMIT_CACHE } from './rate-limit/rate-limit.constants.js';
 
 /**
  * What both the web app and the seed command run on: the validated configuration, the migrated database, the
- * cache, and the entity signals that invalidate the cache after every committed write (before the write's
+ * caches (the default one, and `rate-limit`, always on Redis), and the entity signals that invalidate the cache after every committed write (before the write's
  * transaction call returns).
  */
 @Module({
   imports: [
     CookbookConfigModule,
     DatabaseModule,
-    CacheModule.forRootAsync({ isGlobal: true, inject: [cookbookConfig.KEY], useFactory: cookbookCacheOptions }),
+    CacheModule.forRootAsync({
+      isGlobal: true,
+      cacheNames: [RATE_LIMIT_CACHE],
+      inject: [cookbookConfig.KEY],
+      useFactory: cookbookCacheOptions,
+    }),
     SignalsModule.forRoot(),
-    TypeOrmSignalsModule.forRoot(),
+    // The outbox keeps an invalidation that could not reach Redis at commit time until one lands.
+    TypeOrmSignalsModule.forRoot({ outbox: true }),
     CacheInvalidationModule.forFeature(COOKBOOK_INVALIDATIONS),
   ],
 })

@@ -1,7 +1,6 @@
 import { Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { SessionService } from '@stash/session';
 import type { Request } from 'express';
-import { AuthService } from './auth.service.js';
+import { AuthService, toSignedInUser } from './auth.service.js';
 import type { SignedInUser } from './signed-in-user.js';
 
 const SIGNED_IN_USER = Symbol('cookbook:signedInUser');
@@ -14,17 +13,13 @@ type RequestWithUser = Request & { [SIGNED_IN_USER]?: SignedInUser };
  */
 @Injectable()
 export class SignedInGuard implements CanActivate {
-  constructor(
-    private readonly sessions: SessionService,
-    private readonly auth: AuthService,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<RequestWithUser>();
-    const userId = await this.sessions.getUserId(req);
-    const user = userId === undefined ? undefined : await this.auth.findUser(userId);
+    const user = await this.auth.userOf(req);
     if (!user) throw new UnauthorizedException('Not signed in');
-    req[SIGNED_IN_USER] = user;
+    req[SIGNED_IN_USER] = toSignedInUser(user);
     return true;
   }
 }

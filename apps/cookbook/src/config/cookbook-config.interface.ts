@@ -3,6 +3,14 @@ export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
   | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
 
+/** How many requests each rate limit lets through per minute. */
+export interface RateLimits {
+  /** Sign-in attempts per client IP and username. */
+  readonly login: number;
+  /** Writes (API and forms) per signed-in user. */
+  readonly apiWrite: number;
+}
+
 /** The cookbook's configuration, read from the environment and validated once at bootstrap. */
 export interface CookbookConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -19,4 +27,10 @@ export interface CookbookConfig {
   readonly cacheKeyPrefix: string;
   /** Unset outside production: a random secret is generated at startup (sessions do not survive a restart). */
   readonly sessionSecret: string | undefined;
+  /**
+   * Hosts whose pages the page cache may store (Django's syntax: `example.com`, `.example.com` for it and its
+   * subdomains, `*` for any); requests for other hosts bypass it.
+   */
+  readonly allowedHosts: readonly string[];
+  readonly rateLimits: RateLimits;
 }

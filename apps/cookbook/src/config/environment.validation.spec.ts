@@ -1,3 +1,4 @@
+import { parseAllowedHosts } from './allowed-hosts.js';
 import { CookbookConfigError } from './cookbook-config.error.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { redactUrl, validateEnvironment } from './environment.validation.js';
@@ -27,14 +28,27 @@ describe('validateEnvironment', () => {
         cacheTtl: 900,
         cacheKeyPrefix: 'cookbook',
         sessionSecret: undefined,
+        allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+        rateLimits: { login: 5, apiWrite: 60 },
       });
     });
 
     it('treats empty strings as unset', () => {
-      expect(validateEnvironment({ PORT: '', CACHE_STORE: '', SESSION_SECRET: '' })).toMatchObject({
+      expect(
+        validateEnvironment({
+          PORT: '',
+          CACHE_STORE: '',
+          SESSION_SECRET: '',
+          ALLOWED_HOSTS: '',
+          LOGIN_RATE_LIMIT: '',
+          API_WRITE_RATE_LIMIT: '',
+        }),
+      ).toMatchObject({
         port: 3000,
         cacheStore: 'redis',
         sessionSecret: undefined,
+        allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+        rateLimits: { login: 5, apiWrite: 60 },
       });
     });
   });
@@ -54,6 +68,10 @@ describe('validateEnvironment', () => {
       ['CACHE_TTL', '60', { cacheTtl: 60 }, {}],
       ['CACHE_KEY_PREFIX', 't-e2e.1_a', { cacheKeyPrefix: 't-e2e.1_a' }, {}],
       ['SESSION_SECRET', SECRET, { sessionSecret: SECRET }, {}],
+      ['ALLOWED_HOSTS', 'example.com', { allowedHosts: ['example.com'] }, {}],
+      ['ALLOWED_HOSTS', 'localhost, .example.com ,*', { allowedHosts: ['localhost', '.example.com', '*'] }, {}],
+      ['LOGIN_RATE_LIMIT', '10', { rateLimits: { login: 10, apiWrite: 60 } }, {}],
+      ['API_WRITE_RATE_LIMIT', '1000000', { rateLimits: { login: 5, apiWrite: 1_000_000 } }, {}],
     ] as const)('%s=%s is read', (name, value, expected, extra) => {
       expect(validateEnvironment({ ...extra, [name]: value })).toMatchObject(expected);
     });
@@ -75,10 +93,29 @@ describe('validateEnvironment', () => {
       ['CACHE_TTL', '315360001'],
       ['CACHE_KEY_PREFIX', '-lead'],
       ['CACHE_KEY_PREFIX', 'a*b'],
+      ['ALLOWED_HOSTS', 'a,,b'],
+      ['ALLOWED_HOSTS', 'a b'],
+      ['ALLOWED_HOSTS', ','],
+      ['ALLOWED_HOSTS', '  '],
+      ['LOGIN_RATE_LIMIT', '0'],
+      ['LOGIN_RATE_LIMIT', '-1'],
+      ['LOGIN_RATE_LIMIT', '1.5'],
+      ['LOGIN_RATE_LIMIT', '5 '],
+      ['API_WRITE_RATE_LIMIT', 'many'],
+      ['API_WRITE_RATE_LIMIT', '1000001'],
+      ['API_WRITE_RATE_LIMIT', '1e3'],
     ])('%s=%j is refused, naming the variable', (name, value) => {
       const [problem, ...rest] = problems({ [name]: value });
       expect(rest).toEqual([]);
       expect(problem).toMatch(new RegExp(`^${name}=.* is not accepted: expected `));
+    });
+
+    it('lists every bad variable, the new ones included, in one error', () => {
+      expect(
+        problems({ PORT: 'x', ALLOWED_HOSTS: 'a,,b', LOGIN_RATE_LIMIT: '0', API_WRITE_RATE_LIMIT: 'lots' }).map(
+          (problem) => problem.split('=')[0],
+        ),
+      ).toEqual(['PORT', 'ALLOWED_HOSTS', 'LOGIN_RATE_LIMIT', 'API_WRITE_RATE_LIMIT']);
     });
 
     it.each([
@@ -108,6 +145,18 @@ describe('parseDatabaseUrl', () => {
     ['postgres://h/db?schema=a%22b', { problem: 'schema "a"b" is not a plain identifier (letters, digits, _)' }],
   ])('%s', (url, expected) => {
     expect(parseDatabaseUrl(url)).toEqual(expected);
+  });
+});
+
+describe('parseAllowedHosts', () => {
+  it.each([
+    ['example.com', ['example.com']],
+    ['localhost, .example.com ,*', ['localhost', '.example.com', '*']],
+    ['a,,b', { problem: 'an entry is empty' }],
+    [',', { problem: 'an entry is empty' }],
+    ['a b', { problem: 'an entry holds whitespace' }],
+  ])('%j → %j', (value, expected) => {
+    expect(parseAllowedHosts(value)).toEqual(expected);
   });
 });
 

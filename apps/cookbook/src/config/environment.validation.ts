@@ -1,4 +1,5 @@
 import { MIN_SECRET_LENGTH } from '@stash/session';
+import { ALLOWED_HOSTS_FORMS, parseAllowedHosts } from './allowed-hosts.js';
 import type { CookbookConfig } from './cookbook-config.interface.js';
 import { CookbookConfigError } from './cookbook-config.error.js';
 import { DATABASE_URL_FORMS, parseDatabaseUrl } from './database-url.js';
@@ -12,6 +13,10 @@ export const ENVIRONMENT_DEFAULTS = Object.freeze({
   CACHE_STORE: 'redis',
   CACHE_TTL: '900',
   CACHE_KEY_PREFIX: 'cookbook',
+  // The machine itself: a forged Host header cannot fill the page cache under names nobody uses.
+  ALLOWED_HOSTS: 'localhost,127.0.0.1,[::1]',
+  LOGIN_RATE_LIMIT: '5',
+  API_WRITE_RATE_LIMIT: '60',
 } as const);
 
 const NODE_ENVS = ['development', 'production', 'test'] as const;
@@ -20,6 +25,7 @@ const CACHE_STORES = ['redis', 'memory', 'dummy'] as const;
 const MAX_CACHE_TTL_SECONDS = 10 * 365 * 24 * 3600;
 // No `:` (the session prefix `<prefix>-session:` must stay outside the cache's `<prefix>:*`), no glob characters.
 const KEY_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
+const MAX_RATE_LIMIT = 1_000_000;
 
 type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -64,6 +70,20 @@ export function validateEnvironment(env: Environment): CookbookConfig {
         'up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit',
       );
   const sessionSecret = checkSessionSecret(env.SESSION_SECRET || undefined, nodeEnv, problems);
+  const parsedHosts = parseAllowedHosts(read('ALLOWED_HOSTS'));
+  const allowedHosts =
+    'problem' in parsedHosts
+      ? reject('ALLOWED_HOSTS', read('ALLOWED_HOSTS'), `${ALLOWED_HOSTS_FORMS} (${parsedHosts.problem})`)
+      : parsedHosts;
+  const rateLimit = (name: 'LOGIN_RATE_LIMIT' | 'API_WRITE_RATE_LIMIT'): number | undefined =>
+    integerIn(read(name), 1, MAX_RATE_LIMIT) ??
+    reject(
+      name,
+      read(name),
+      `a whole number of requests per minute from 1 to ${MAX_RATE_LIMIT} (default ${ENVIRONMENT_DEFAULTS[name]})`,
+    );
+  const login = rateLimit('LOGIN_RATE_LIMIT');
+  const apiWrite = rateLimit('API_WRITE_RATE_LIMIT');
 
   if (problems.length > 0) throw new CookbookConfigError(problems);
   return Object.freeze({
@@ -75,6 +95,8 @@ export function validateEnvironment(env: Environment): CookbookConfig {
     cacheTtl: cacheTtl!,
     cacheKeyPrefix: cacheKeyPrefix!,
     sessionSecret,
+    allowedHosts: Object.freeze([...allowedHosts!]),
+    rateLimits: Object.freeze({ login: login!, apiWrite: apiWrite! }),
   });
 }
 

@@ -3,11 +3,12 @@ import { CacheService } from '@stash/cache';
 import type { EntityManager } from 'typeorm';
 import { favoritesKey } from '../cache/cache-keys.js';
 import { dashboardTag, RECIPES_TAG } from '../cache/cache-tags.js';
+import { readThrough, type CachedRead } from '../cache/cached-read.js';
 import type { CookbookConfig } from '../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../config/cookbook.config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
 import { isUniqueViolation } from '../database/unique-violation.js';
-import { Recipe } from '../recipes/recipe.entity.js';
+import { lockRecipe } from '../recipes/recipe-locks.js';
 import { Favorite } from './favorite.entity.js';
 import type { FavoriteView } from './favorite.view.js';
 
@@ -24,11 +25,13 @@ export class FavoritesService {
   ) {}
 
   /** The user's favourites, most recent first (cached per user). */
-  list(userId: number): Promise<FavoriteView[]> {
-    return this.cache.getOrSet(favoritesKey(userId), () => this.db.read((manager) => loadFavorites(manager, userId)), {
-      ttl: this.config.cacheTtl,
-      tags: [dashboardTag(userId), RECIPES_TAG],
-    });
+  list(userId: number): Promise<CachedRead<FavoriteView[]>> {
+    return readThrough(
+      this.cache,
+      favoritesKey(userId),
+      () => this.db.read((manager) => loadFavorites(manager, userId)),
+      { ttl: this.config.cacheTtl, tags: [dashboardTag(userId), RECIPES_TAG] },
+    );
   }
 
   /**
@@ -39,9 +42,7 @@ export class FavoritesService {
   async add(userId: number, recipeId: number): Promise<boolean> {
     try {
       return await this.db.transaction(async (manager) => {
-        if (!(await manager.existsBy(Recipe, { id: recipeId }))) {
-          throw new NotFoundException(`Recipe ${recipeId} not found`);
-        }
+        await requireRecipe(manager, recipeId);
         if (await manager.existsBy(Favorite, { userId, recipeId })) return false;
         await manager.save(manager.create(Favorite, { userId, recipeId }));
         return true;
@@ -59,12 +60,15 @@ export class FavoritesService {
    */
   async remove(userId: number, recipeId: number): Promise<void> {
     await this.db.transaction(async (manager) => {
-      if (!(await manager.existsBy(Recipe, { id: recipeId }))) {
-        throw new NotFoundException(`Recipe ${recipeId} not found`);
-      }
+      await requireRecipe(manager, recipeId);
       await manager.remove(await manager.findBy(Favorite, { userId, recipeId }));
     });
   }
+}
+
+// Locked (see recipe-locks.ts): a favourite added while its recipe is deleted is a 404, not a foreign key error.
+async function requireRecipe(manager: EntityManager, recipeId: number): Promise<void> {
+  if (!(await lockRecipe(manager, recipeId))) throw new NotFoundException(`Recipe ${recipeId} not found`);
 }
 
 async function loadFavorites(manager: EntityManager, userId: number): Promise<FavoriteView[]> {

@@ -1,6 +1,6 @@
 import { UNMATCHED_ROUTE } from './ops.constants.js';
 
-/** The page cache's verdicts, as `X-Cache` states them. */
+/** The page cache's verdicts, as `X-Cache` states them (the API's cached reads state HIT or MISS the same way). */
 export const PAGE_CACHE_OUTCOMES = ['HIT', 'MISS', 'STALE', 'BYPASS'] as const;
 export type PageCacheOutcome = (typeof PAGE_CACHE_OUTCOMES)[number];
 
@@ -26,7 +26,7 @@ export function routeLabel(request: RoutedRequest): string {
   return `${request.baseUrl ?? ''}${path}` || '/';
 }
 
-/** The outcome an `X-Cache` header reports, or undefined when the response did not go through the page cache. */
+/** The outcome an `X-Cache` header reports, or undefined when the response did not go through a cache. */
 export function pageCacheOutcome(header: number | string | string[] | undefined): PageCacheOutcome | undefined {
   const value = (Array.isArray(header) ? header[0] : header)?.toString().trim().toUpperCase();
   return PAGE_CACHE_OUTCOMES.find((outcome) => outcome === value);

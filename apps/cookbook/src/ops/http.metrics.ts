@@ -7,7 +7,7 @@ import { METRICS_REGISTRY } from './ops.constants.js';
 // Seconds; from a page-cache hit (about a millisecond) to a request that waited out a Redis command timeout.
 const DURATION_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-// The per-request metrics: latency, the page cache's verdicts and the session store's failures.
+// The per-request metrics: latency, the caches' X-Cache verdicts and the session store's failures.
 @Injectable()
 export class HttpMetrics {
   private readonly duration: Histogram<'method' | 'route' | 'status'>;
@@ -24,7 +24,9 @@ export class HttpMetrics {
     });
     this.pageCache = new Counter({
       name: 'stash_page_cache_responses_total',
-      help: 'Responses of page-cached routes by the X-Cache verdict (HIT, MISS, STALE, BYPASS), by route.',
+      help:
+        'Responses by their X-Cache verdict (HIT, MISS, STALE, BYPASS), by route: page-cached routes, and the ' +
+        "API's cached reads (HIT or MISS).",
       labelNames: ['route', 'outcome'],
       registers: [registry],
     });

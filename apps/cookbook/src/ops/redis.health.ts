@@ -2,25 +2,25 @@ import { Injectable } from '@nestjs/common';
 import { HealthIndicatorService, type HealthIndicatorResult } from '@nestjs/terminus';
 import { CacheRegistry, type CacheService } from '@stash/cache';
 import { SessionService } from '@stash/session';
+import type { Cluster, Redis } from 'ioredis';
 import { HEALTH_PROBE_TIMEOUT_MS } from './ops.constants.js';
 
 // A user id no cookbook user has (ids are numbers): listing its sessions reads two absent keys.
 const PROBE_USER = '~health';
-// A cache key nothing writes: its TTL is one read-only command.
-const PROBE_KEY = 'health:probe';
 
 /** What the health check found of one cache. */
 interface CacheProbe {
   readonly connected: boolean;
-  /** The probe command was answered (false: it failed, or the breaker refused it). */
+  /** The cache's client answered a PING (false: it failed or timed out). */
   readonly answered: boolean;
   readonly breaker: string;
 }
 
-// Redis as the cookbook uses it. Neither library exposes its ioredis client, so the probes go through their public
-// APIs, each a real round trip on the library's own connection: listing a user's sessions on the sessions' client,
-// and reading a key's TTL through each cache (and its circuit breaker, which a successful probe closes again, so
-// the check also heals a breaker that no request has tested since Redis came back).
+// Redis as the cookbook uses it. The session store goes through its public API (listing a user's sessions: a real
+// round trip on the sessions' own client). Each cache on Redis gets a PING on its own client (`CacheService.client`):
+// a real round trip that neither fails open nor goes through the cache's circuit breaker, so it tells whether Redis
+// answers, and the breaker's state is reported beside it (after a stall it closes on the cache's next call, once
+// its cool-down has passed).
 @Injectable()
 export class RedisHealthIndicator {
   constructor(
@@ -40,8 +40,8 @@ export class RedisHealthIndicator {
   }
 
   /**
-   * Up when every cache answers a command; down when one does not (the cache itself fails open meanwhile). Bounded
-   * by the caches' command timeout.
+   * Up when every cache on Redis answers a PING; down when one does not (the cache itself fails open meanwhile).
+   * Bounded by the caches' command timeout, and by the probe timeout whatever the client's settings.
    */
   async caches<const Key extends string>(key: Key): Promise<HealthIndicatorResult<Key>> {
     const check = this.indicators.check(key);
@@ -53,12 +53,26 @@ export class RedisHealthIndicator {
 }
 
 async function probe(cache: CacheService): Promise<CacheProbe> {
-  // Reads fail open (a TTL of 0), so whether Redis answered shows in the cache's fault counter instead. A fault
-  // of a concurrent request counts too: it is just as true.
-  const errors = cache.stats().errors;
+  const { client } = cache;
+  // A memory or dummy cache has no server to reach: nothing can be down.
+  if (!client) return { connected: true, answered: true, breaker: cache.stats().breaker };
   // 0 ms: the connection's state now, without waiting for a reconnection.
   const connected = await cache.ready(0);
-  await cache.ttl(PROBE_KEY);
-  const after = cache.stats();
-  return { connected, answered: after.errors === errors, breaker: after.breaker };
+  const answered = await answersPing(client, HEALTH_PROBE_TIMEOUT_MS);
+  return { connected, answered, breaker: cache.stats().breaker };
+}
+
+/** Whether `client` answers PING within `timeoutMs` (its own command timeout usually ends a stalled one first). */
+async function answersPing(client: Redis | Cluster, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs)));
+  try {
+    const answered = client.ping().then(
+      (reply) => reply === 'PONG',
+      () => false,
+    );
+    return await Promise.race([answered, timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -3,16 +3,12 @@ import { APP_INTERCEPTOR } from '@nestjs/core';
 import { PageCacheInterceptor, PageCacheModule } from '@stash/cache';
 import { AuthModule } from '../auth/auth.module.js';
 import type { CookbookConfig } from '../config/cookbook-config.interface.js';
-import { InjectCookbookConfig } from '../config/cookbook.config.js';
+import { cookbookConfig, InjectCookbookConfig } from '../config/cookbook.config.js';
+import { CsrfModule } from '../csrf/csrf.module.js';
 import { FavoritesModule } from '../favorites/favorites.module.js';
-import { FoodsModule } from '../foods/foods.module.js';
-import { RecipeWritesService } from '../recipes/recipe-writes.service.js';
 import { RecipesModule } from '../recipes/recipes.module.js';
-import { UsersModule } from '../users/users.module.js';
-import { CsrfGuard } from './account/csrf.guard.js';
 import { LoginPageController } from './account/login-page.controller.js';
 import { LoginRequiredGuard } from './account/login-required.guard.js';
-import { parseAllowedHosts } from './allowed-hosts.js';
 import { DashboardController } from './dashboard/dashboard.controller.js';
 import { liquidEngineProvider } from './liquid/liquid-engine.provider.js';
 import { PageRenderer } from './liquid/page-renderer.service.js';
@@ -35,13 +31,13 @@ const PAGE_CONTROLLERS = [RecipePagesController, DashboardController];
 @Module({
   imports: [
     PageCacheModule.forRootAsync({
-      useFactory: () => ({ allowedHosts: [...parseAllowedHosts(process.env.ALLOWED_HOSTS)] }),
+      inject: [cookbookConfig.KEY],
+      useFactory: (config: CookbookConfig) => ({ allowedHosts: [...config.allowedHosts] }),
     }),
     AuthModule,
-    UsersModule,
+    CsrfModule,
     RecipesModule,
     FavoritesModule,
-    FoodsModule,
   ],
   controllers: [...PAGE_CONTROLLERS, LoginPageController, PopularController],
   providers: [
@@ -54,8 +50,6 @@ const PAGE_CONTROLLERS = [RecipePagesController, DashboardController];
     PopularRecipes,
     CountRecipeViewGuard,
     LoginRequiredGuard,
-    CsrfGuard,
-    RecipeWritesService,
   ],
 })
 export class PagesModule {

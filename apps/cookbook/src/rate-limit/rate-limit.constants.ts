@@ -1,5 +1,11 @@
 /** DI token of the `ThrottlerStorage` the limits are counted in (a `CacheThrottlerStorage`). */
 export const RATE_LIMIT_STORAGE = Symbol('COOKBOOK_RATE_LIMIT_STORAGE');
 
-/** DI token of the resolved `RateLimits`. */
-export const RATE_LIMITS = Symbol('COOKBOOK_RATE_LIMITS');
+/** Metadata key of `@RateLimit()`: which limit a route counts against. */
+export const RATE_LIMIT_METADATA = 'cookbook:rate-limit';
+
+/**
+ * Name of the cache the counters live in: always Redis at REDIS_URL, whatever CACHE_STORE says, so that every
+ * instance of the app counts against the same limit.
+ */
+export const RATE_LIMIT_CACHE = 'rate-limit';

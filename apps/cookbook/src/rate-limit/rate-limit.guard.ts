@@ -5,24 +5,22 @@ import {
   type CanActivate,
   type ExecutionContext,
 } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import { CacheUnavailableError } from '@stash/cache';
 import { SessionService } from '@stash/session';
 import type { Request, Response } from 'express';
-import type { RateLimits } from './rate-limit-config.js';
-import { RATE_LIMIT_STORAGE, RATE_LIMITS } from './rate-limit.constants.js';
-import {
-  apiWriteTracker,
-  loginTracker,
-  RATE_LIMIT_WINDOW_MS,
-  throttledRequest,
-  type ThrottledRequest,
-} from './rate-limit-rules.js';
+import type { CookbookConfig } from '../config/cookbook-config.interface.js';
+import { InjectCookbookConfig } from '../config/cookbook.config.js';
+import { RATE_LIMIT_METADATA, RATE_LIMIT_STORAGE } from './rate-limit.constants.js';
+import { apiWriteTracker, loginTracker, RATE_LIMIT_WINDOW_MS, type RateLimitKind } from './rate-limit-rules.js';
 import { TooManyRequestsException } from './too-many-requests.exception.js';
 
 /**
- * The cookbook's rate limits, as a global guard: sign-in attempts per client IP and username, API writes per user
- * (see rate-limit-rules.ts); other requests are not counted and never reach the storage.
+ * The cookbook's rate limits, as a global guard: each route counts against the limit its `@RateLimit()` names
+ * (sign-in attempts per client IP and username, writes per user); routes without one are not counted and never
+ * reach the storage. Chosen by handler, not by path, so the add-recipe form counts against the same write limit
+ * as `POST /api/recipes`, which it calls the same service as.
  *
  * It does what @nestjs/throttler's `ThrottlerGuard` does (a fixed window per tracker, `X-RateLimit-*` headers, 429
  * with `Retry-After` while blocked) against the same `ThrottlerStorage` contract, counted in Redis by Stash's
@@ -35,17 +33,21 @@ import { TooManyRequestsException } from './too-many-requests.exception.js';
 export class RateLimitGuard implements CanActivate {
   constructor(
     @Inject(RATE_LIMIT_STORAGE) private readonly storage: ThrottlerStorage,
-    @Inject(RATE_LIMITS) private readonly limits: RateLimits,
+    @InjectCookbookConfig() private readonly config: CookbookConfig,
     private readonly sessions: SessionService,
+    private readonly reflector: Reflector,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const req = context.switchToHttp().getRequest<Request>();
-    const kind = throttledKindOf(req);
+    const kind = this.reflector.getAllAndOverride<RateLimitKind | undefined>(RATE_LIMIT_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (kind === undefined) return true;
-    const limit = kind === 'login' ? this.limits.login : this.limits.apiWrite;
-    const tracker = kind === 'login' ? loginTracker(req.ip, req.body) : await this.apiWriter(req);
+    const req = context.switchToHttp().getRequest<Request>();
+    const limit = kind === 'login' ? this.config.rateLimits.login : this.config.rateLimits.apiWrite;
+    const tracker = kind === 'login' ? loginTracker(req.ip, req.body) : await this.writer(req);
     let record: Awaited<ReturnType<ThrottlerStorage['increment']>>;
     try {
       record = await this.storage.increment(tracker, RATE_LIMIT_WINDOW_MS, limit, RATE_LIMIT_WINDOW_MS, kind);
@@ -68,13 +70,7 @@ export class RateLimitGuard implements CanActivate {
   }
 
   // Writes need a session anyway: with Redis down this answers 503 (SessionUnavailableException), as the write would.
-  private async apiWriter(req: Request): Promise<string> {
+  private async writer(req: Request): Promise<string> {
     return apiWriteTracker(req.ip, await this.sessions.getUserId(req));
   }
-}
-
-/** The limit a request falls under, from its method and matched route pattern (`/api/recipes/:id`). */
-function throttledKindOf(req: Request): ThrottledRequest | undefined {
-  const route: unknown = req.route?.path;
-  return throttledRequest(req.method, typeof route === 'string' ? route : req.path);
 }

@@ -1,22 +1,20 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { CacheService, CacheThrottlerStorage } from '@stash/cache';
-import { rateLimitsFromEnv } from './rate-limit-config.js';
-import { RATE_LIMIT_STORAGE, RATE_LIMITS } from './rate-limit.constants.js';
+import { CacheThrottlerStorage, getCacheToken, type CacheService } from '@stash/cache';
+import { RATE_LIMIT_CACHE, RATE_LIMIT_STORAGE } from './rate-limit.constants.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
 
 /**
- * Rate limits on sign-in attempts and API writes (see rate-limit-rules.ts; LOGIN_RATE_LIMIT and
- * API_WRITE_RATE_LIMIT per minute), as a global guard: no route needs a decorator, and a new API write route is
- * limited from the start. Counted in Redis with `CacheThrottlerStorage`, so every app instance shares the counts.
+ * Rate limits on the routes marked `@RateLimit('login')` (LOGIN_RATE_LIMIT a minute per client IP and username)
+ * and `@RateLimit('api-write')` (API_WRITE_RATE_LIMIT a minute per user), as a global guard. Counted with
+ * `CacheThrottlerStorage` in the `rate-limit` cache, which is always Redis (see cache/cache-options.ts): with
+ * CACHE_STORE=memory the counts would otherwise be per process, and N instances would allow N times the limit.
  */
 @Module({
   providers: [
-    // Read when the app is built, like the rest of the configuration.
-    { provide: RATE_LIMITS, useFactory: () => rateLimitsFromEnv(process.env) },
     {
       provide: RATE_LIMIT_STORAGE,
-      inject: [CacheService],
+      inject: [getCacheToken(RATE_LIMIT_CACHE)],
       useFactory: (cache: CacheService) => new CacheThrottlerStorage(cache),
     },
     { provide: APP_GUARD, useClass: RateLimitGuard },

@@ -8,6 +8,7 @@ import { foodReferenceOf } from '../ingredients/dto/ingredient-input.dto.js';
 import { Ingredient } from '../ingredients/ingredient.entity.js';
 import type { CreateRecipeDto } from './dto/create-recipe.dto.js';
 import type { UpdateRecipeDto } from './dto/update-recipe.dto.js';
+import { lockRecipe } from './recipe-locks.js';
 import { Recipe } from './recipe.entity.js';
 import type { RecipeView } from './recipe.view.js';
 import { loadRecipes } from './recipes.service.js';
@@ -24,7 +25,8 @@ export class RecipeWritesService {
   ) {}
 
   /**
-   * Creates a recipe with its ingredients (foods named by `foodName` are created when new).
+   * Creates a recipe with its ingredients (foods named by `foodName` are created when new, whatever other requests
+   * create at the same time: see FoodResolver).
    * @throws ConflictException when a recipe has that name; NotFoundException for an unknown `foodId`.
    */
   create(input: CreateRecipeDto): Promise<RecipeView> {
@@ -43,7 +45,11 @@ export class RecipeWritesService {
     );
   }
 
-  /** @throws NotFoundException for an unknown id; ConflictException when another recipe has the new name. */
+  /**
+   * Changes a recipe's name or description. Locked (see recipe-locks.ts): a recipe deleted meanwhile is a 404, never
+   * saved back into existence.
+   * @throws NotFoundException for an unknown id; ConflictException when another recipe has the new name.
+   */
   update(id: number, changes: UpdateRecipeDto): Promise<RecipeView> {
     return this.guardUnique(changes.name, () =>
       this.db.transaction(async (manager) => {
@@ -61,7 +67,8 @@ export class RecipeWritesService {
 
   /**
    * Deletes a recipe with its ingredients and the favourites that point at it, each removed through the manager
-   * so that each row's signal fires (a database cascade would delete them silently, leaving dashboards stale).
+   * so that each row's signal fires (a database cascade would delete them silently, leaving dashboards stale). The
+   * recipe is locked first (see recipe-locks.ts), so no favourite or ingredient can be added to it meanwhile.
    * @throws NotFoundException for an unknown id.
    */
   async remove(id: number): Promise<void> {
@@ -74,13 +81,13 @@ export class RecipeWritesService {
   }
 
   // The name check inside the transaction gives the usual answer; two requests racing for one name still meet
-  // the unique constraint, which is reported the same way.
+  // the unique constraint, which is reported the same way. (Foods are not: FoodResolver settles their races.)
   private async guardUnique<T>(name: string | undefined, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (isUniqueViolation(error)) {
-        throw new ConflictException(`A recipe named ${JSON.stringify(name)} or a food it names was created meanwhile`);
+        throw new ConflictException(`A recipe named ${JSON.stringify(name)} was created meanwhile`);
       }
       throw error;
     }
@@ -88,7 +95,7 @@ export class RecipeWritesService {
 }
 
 async function requireRecipe(manager: EntityManager, id: number): Promise<Recipe> {
-  const recipe = await manager.findOneBy(Recipe, { id });
+  const recipe = await lockRecipe(manager, id);
   if (!recipe) throw new NotFoundException(`Recipe ${id} not found`);
   return recipe;
 }

@@ -3,6 +3,7 @@ import { CacheService } from '@stash/cache';
 import type { EntityManager } from 'typeorm';
 import { recipeKey, recipeListKey } from '../cache/cache-keys.js';
 import { RECIPES_TAG, recipeTag } from '../cache/cache-tags.js';
+import { readThrough, type CachedRead } from '../cache/cached-read.js';
 import type { CookbookConfig } from '../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../config/cookbook.config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -22,8 +23,8 @@ export class RecipesService {
   ) {}
 
   /** Every recipe with its ingredients and their foods, by id. */
-  list(): Promise<RecipeView[]> {
-    return this.cache.getOrSet(recipeListKey(), () => this.db.read((manager) => loadRecipes(manager)), {
+  list(): Promise<CachedRead<RecipeView[]>> {
+    return readThrough(this.cache, recipeListKey(), () => this.db.read((manager) => loadRecipes(manager)), {
       ttl: this.config.cacheTtl,
       tags: [RECIPES_TAG],
     });
@@ -33,8 +34,9 @@ export class RecipesService {
    * One recipe with its ingredients and their foods.
    * @throws NotFoundException for an unknown id (not cached: the loader's error is never stored).
    */
-  get(id: number): Promise<RecipeView> {
-    return this.cache.getOrSet(
+  get(id: number): Promise<CachedRead<RecipeView>> {
+    return readThrough(
+      this.cache,
       recipeKey(id),
       async () => {
         const [recipe] = await this.db.read((manager) => loadRecipes(manager, id));

@@ -1,10 +1,10 @@
 import { Transform } from 'class-transformer';
 import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
-import { trimmed } from '../../common/trimmed.js';
+import { normalizedFoodName } from '../food-name.js';
 
-/** Body of `PATCH /api/foods/:id`: a rename. */
+/** Body of `PATCH /api/foods/:id`: a rename (whitespace collapsed, see food-name.ts). */
 export class UpdateFoodDto {
-  @Transform(trimmed)
+  @Transform(normalizedFoodName)
   @IsString()
   @IsNotEmpty()
   @MaxLength(100)

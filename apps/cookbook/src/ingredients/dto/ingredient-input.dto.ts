@@ -3,6 +3,7 @@ import { IsInt, IsNotEmpty, IsString, Max, MaxLength, Min, ValidateIf } from 'cl
 import { NotWith } from '../../common/not-with.decorator.js';
 import { MAX_RECORD_ID } from '../../common/record-id.js';
 import { trimmed } from '../../common/trimmed.js';
+import { normalizedFoodName } from '../../foods/food-name.js';
 import type { FoodReference } from '../../foods/food-resolver.js';
 
 /** An ingredient in a request body: a food (an existing one by `foodId`, or by `foodName`) and a description. */
@@ -15,7 +16,7 @@ export class IngredientInputDto {
   foodId?: number;
 
   @ValidateIf((input: IngredientInputDto) => input.foodName !== undefined)
-  @Transform(trimmed)
+  @Transform(normalizedFoodName)
   @NotWith('foodId')
   @IsString()
   @IsNotEmpty()

@@ -4,6 +4,7 @@ import { NotWith } from '../../common/not-with.decorator.js';
 import { OptionalField } from '../../common/optional-field.decorator.js';
 import { MAX_RECORD_ID } from '../../common/record-id.js';
 import { trimmed } from '../../common/trimmed.js';
+import { normalizedFoodName } from '../../foods/food-name.js';
 
 /** Body of `PATCH /api/ingredients/:id`: any of its fields; `recipeId` moves it to another recipe. */
 export class UpdateIngredientDto {
@@ -20,7 +21,7 @@ export class UpdateIngredientDto {
   foodId?: number;
 
   @OptionalField()
-  @Transform(trimmed)
+  @Transform(normalizedFoodName)
   @NotWith('foodId')
   @IsString()
   @IsNotEmpty()

@@ -4,16 +4,15 @@ import { SessionService } from '@stash/session';
 import type { Request } from 'express';
 import { AuthService } from '../../auth/auth.service.js';
 import { CredentialsPipe } from '../../auth/credentials.pipe.js';
-import { parseRecordId } from '../../common/record-id.js';
-import { UsersService } from '../../users/users.service.js';
+import { CsrfGuard } from '../../csrf/csrf.guard.js';
+import { csrfTokenOf, type CsrfSession } from '../../csrf/csrf-token.js';
+import { isJsonRequest } from '../../csrf/json-request.js';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
 import { PageRenderer } from '../liquid/page-renderer.service.js';
 import { HTML } from '../page-headers.js';
 import { htmlResponse, jsonResponse, noContent, seeOther } from '../web-responses.js';
-import { CsrfGuard } from './csrf.guard.js';
-import { csrfTokenOf, rotateCsrfToken, type CsrfSession } from './csrf-token.js';
-import { isJsonRequest } from './json-request.js';
 import { safeNextPath } from './next-path.js';
-import type { PageUser } from './page-user.js';
+import { toPageUser, type PageUser } from './page-user.js';
 
 const PROMPT = 'Enter your username and password.';
 const REFUSED = 'Invalid username or password.';
@@ -28,7 +27,6 @@ export class LoginPageController {
 
   constructor(
     private readonly auth: AuthService,
-    private readonly users: UsersService,
     private readonly sessions: SessionService,
     private readonly renderer: PageRenderer,
   ) {}
@@ -42,16 +40,17 @@ export class LoginPageController {
   }
 
   /**
-   * Signs in with a new session id (`SessionService.login`) and a new CSRF token. A form goes on to `next` (303) or
-   * is re-shown with an error (400 for missing fields, 401 for wrong ones); JSON gets `{ user }` or 400/401.
+   * Signs in with a new session id and a new CSRF token (`AuthService.signIn`, as `POST /api/login` does). A form
+   * goes on to `next` (303) or is re-shown with an error (400 for missing fields, 401 for wrong ones); JSON gets
+   * `{ user }` or 400/401.
    */
   @Post('login')
+  @RateLimit('login')
   @UseGuards(CsrfGuard)
   async login(@Req() req: Request, @Body() body: unknown): Promise<Response> {
     if (isJsonRequest(req)) {
-      const user = await this.auth.authenticate(this.credentials.transform(body));
+      const user = await this.auth.signIn(req, this.credentials.transform(body));
       if (!user) throw new UnauthorizedException('Invalid username or password');
-      await this.signIn(req, user.id);
       return jsonResponse({ user }, 200);
     }
     const fields = formFields(body);
@@ -59,11 +58,10 @@ export class LoginPageController {
     if (!fields.username || !fields.password) {
       return htmlResponse(await this.renderLogin(req, { next, username: fields.username, error: PROMPT }), 400);
     }
-    const user = await this.auth.authenticate({ username: fields.username, password: fields.password });
+    const user = await this.auth.signIn(req, { username: fields.username, password: fields.password });
     if (!user) {
       return htmlResponse(await this.renderLogin(req, { next, username: fields.username, error: REFUSED }), 401);
     }
-    await this.signIn(req, user.id);
     return seeOther(next);
   }
 
@@ -71,16 +69,8 @@ export class LoginPageController {
   @Post('logout')
   @UseGuards(CsrfGuard)
   async logout(@Req() req: Request): Promise<Response> {
-    await this.sessions.logout(req);
+    await this.auth.signOut(req);
     return isJsonRequest(req) ? noContent() : seeOther('/cookbook/');
-  }
-
-  // Django rotates the CSRF token at login too: a token seen before signing in is worthless after. `login` cycles
-  // the session id and keeps the data, new token included (a session of another user is flushed instead, and the
-  // next form creates a token).
-  private async signIn(req: Request, userId: number): Promise<void> {
-    rotateCsrfToken(await this.sessions.load<CsrfSession>(req));
-    await this.sessions.login(req, userId);
   }
 
   private async renderLogin(req: Request, view: { next: string; username?: string; error?: string }): Promise<string> {
@@ -95,10 +85,8 @@ export class LoginPageController {
   }
 
   private async accountOf(req: Request): Promise<PageUser | undefined> {
-    const sessionUserId = await this.sessions.getUserId(req);
-    const id = sessionUserId === undefined ? undefined : parseRecordId(sessionUserId);
-    const user = id === undefined ? null : await this.users.findById(id);
-    return user ? { id: user.id, username: user.username, displayName: user.displayName } : undefined;
+    const user = await this.auth.userOf(req);
+    return user ? toPageUser(user) : undefined;
   }
 }
 

@@ -1,11 +1,17 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
+import type { User } from '../../users/user.entity.js';
 
 /** The signed-in user of a page request, as `LoginRequiredGuard` found them. */
 export interface PageUser {
   readonly id: number;
   readonly username: string;
   readonly displayName: string;
+}
+
+/** What a page shows of a user. */
+export function toPageUser({ id, username, displayName }: User): PageUser {
+  return { id, username, displayName };
 }
 
 // Per request, without widening Express's Request type for the whole app.

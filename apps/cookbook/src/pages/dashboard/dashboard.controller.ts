@@ -4,7 +4,7 @@ import { SessionService } from '@stash/session';
 import type { Request } from 'express';
 import { dashboardTag, RECIPES_TAG } from '../../cache/cache-tags.js';
 import { FavoritesService } from '../../favorites/favorites.service.js';
-import { csrfTokenOf, type CsrfSession } from '../account/csrf-token.js';
+import { csrfTokenOf, type CsrfSession } from '../../csrf/csrf-token.js';
 import { LoginRequiredFilter } from '../account/login-required.filter.js';
 import { LoginRequiredGuard } from '../account/login-required.guard.js';
 import { CurrentPageUser, pageUserOf, type PageUser } from '../account/page-user.js';
@@ -42,7 +42,7 @@ export class DashboardController {
   async show(@Req() req: Request, @CurrentPageUser() user: PageUser): Promise<string> {
     const session = await this.sessions.load<CsrfSession>(req);
     const [favorites, recent] = await Promise.all([
-      this.favorites.list(user.id),
+      this.favorites.list(user.id).then((read) => read.value),
       this.views.recent(user.id).then((ids) => this.names.of(ids)),
     ]);
     return this.renderer.render('dashboard', {

@@ -1,41 +1,37 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { isConnectivityError } from '@stash/cache';
-import { Redis } from 'ioredis';
+import { CACHE_DEFAULTS, CacheService, isConnectivityError } from '@stash/cache';
+import { Redis, type Cluster } from 'ioredis';
 import type { CookbookConfig } from '../../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../../config/cookbook.config.js';
 
-/** Per-command bound: counting a view must never hold a page longer than this. */
-export const VIEWS_COMMAND_TIMEOUT_MS = 250;
 /** After a connectivity fault, calls skip Redis for this long, so a stalled server costs one timeout, not one per call. */
 export const VIEWS_COOLDOWN_MS = 1_000;
 
 /**
- * The Redis connection of the view counts. Its own connection, because neither @stash/cache nor @stash/session
- * exposes its ioredis client; it also keeps counting with CACHE_STORE=memory or dummy (a count is data, not a
- * cache entry). Settings as Stash's: no offline queue and a short command timeout, so a down or stalled Redis
- * costs a page at most `VIEWS_COMMAND_TIMEOUT_MS`, and callers fail open.
+ * The Redis connection of the view counts: the default cache's own client (`CacheService.client`) when the cache is
+ * on Redis, so the counts cost no connection of their own. Its settings are the cache's: no offline queue and its
+ * `commandTimeout` (500 ms), so a down or stalled Redis costs a page at most that, and callers fail open. The
+ * commands bypass the cache's key prefix, fail-open and breaker, which is why keys come from `popularity-keys.ts`
+ * and every call goes through `failOpen` here.
+ *
+ * With CACHE_STORE=memory or dummy the cache has no client, but counting goes on (a count is data, not a cache
+ * entry): the counts then open a connection of their own to REDIS_URL (the sessions' Redis), with the same settings,
+ * and close it at shutdown.
  */
 @Injectable()
 export class ViewsRedis implements OnApplicationShutdown {
-  readonly client: Redis;
+  readonly client: Redis | Cluster;
   readonly keyPrefix: string;
+  private readonly owned: Redis | undefined;
   private readonly logger = new Logger('CookbookViews');
   private failing = false;
   private failures = 0;
   private skipUntil = 0;
 
-  constructor(@InjectCookbookConfig() config: CookbookConfig) {
+  constructor(@InjectCookbookConfig() config: CookbookConfig, cache: CacheService) {
     this.keyPrefix = config.cacheKeyPrefix;
-    this.client = new Redis(config.redisUrl, {
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: 0,
-      commandTimeout: VIEWS_COMMAND_TIMEOUT_MS,
-      connectTimeout: 2_000,
-      retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
-      connectionName: 'cookbook:views',
-    });
-    // Reported through `failed()` when a command fails; an unhandled 'error' event would crash the process.
-    this.client.on('error', () => undefined);
+    this.owned = cache.client ? undefined : ownConnection(config.redisUrl);
+    this.client = cache.client ?? this.owned!;
   }
 
   /**
@@ -67,8 +63,25 @@ export class ViewsRedis implements OnApplicationShutdown {
     }
   }
 
+  /** Closes the connection of its own, if it opened one; the cache's client is the cache's to close. */
   async onApplicationShutdown(): Promise<void> {
-    if (this.client.status === 'end') return;
-    await this.client.quit().catch(() => this.client.disconnect());
+    const owned = this.owned;
+    if (!owned || owned.status === 'end') return;
+    await owned.quit().catch(() => owned.disconnect());
   }
+}
+
+/** The fallback connection, with the settings Stash gives the cache's clients. */
+function ownConnection(redisUrl: string): Redis {
+  const client = new Redis(redisUrl, {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: CACHE_DEFAULTS.commandTimeout,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
+    connectionName: 'cookbook:views',
+  });
+  // Reported through `failOpen` when a command fails; an unhandled 'error' event would crash the process.
+  client.on('error', () => undefined);
+  return client;
 }

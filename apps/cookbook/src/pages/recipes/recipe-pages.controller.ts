@@ -20,12 +20,14 @@ import { SessionService } from '@stash/session';
 import type { Request, Response } from 'express';
 import { RECIPES_TAG, recipeTag } from '../../cache/cache-tags.js';
 import { parseRecordId } from '../../common/record-id.js';
+import { VALIDATION_OPTIONS } from '../../common/validation-options.js';
 import { CreateRecipeDto } from '../../recipes/dto/create-recipe.dto.js';
 import { RecipeWritesService } from '../../recipes/recipe-writes.service.js';
-import type { RecipeView } from '../../recipes/recipe.view.js';
 import { RecipesService } from '../../recipes/recipes.service.js';
-import { CsrfGuard } from '../account/csrf.guard.js';
-import { csrfTokenOf, type CsrfSession } from '../account/csrf-token.js';
+import { CsrfGuard } from '../../csrf/csrf.guard.js';
+import { csrfTokenOf, type CsrfSession } from '../../csrf/csrf-token.js';
+import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
+import { AfterSignIn } from '../account/after-sign-in.decorator.js';
 import { LoginRequiredFilter } from '../account/login-required.filter.js';
 import { LoginRequiredGuard } from '../account/login-required.guard.js';
 import { CurrentPageUser, type PageUser } from '../account/page-user.js';
@@ -46,7 +48,7 @@ export const RECIPE_PAGE_TTL = 60;
 
 const EMPTY_FORM: RecipeForm = { name: '', description: '', ingredients: '' };
 // The API's validation (the global pipe's settings), run on the form's fields.
-const API_VALIDATION = new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true });
+const API_VALIDATION = new ValidationPipe(VALIDATION_OPTIONS);
 
 /** Tags of a recipe page: any recipe write (the sidebar names other recipes), and this recipe's. */
 function recipePageTags(req: Request): string[] {
@@ -71,7 +73,8 @@ export class RecipePagesController {
   @CachePage({ tags: [RECIPES_TAG] })
   @CacheControl(REVALIDATE)
   async index(): Promise<string> {
-    return this.renderer.render('recipes', { title: 'Recipes', recipes: await this.recipes.list() });
+    const { value: recipes } = await this.recipes.list();
+    return this.renderer.render('recipes', { title: 'Recipes', recipes });
   }
 
   /** The add-recipe form (signed in). Declared before `recipes/:id`, which would otherwise match `new`. */
@@ -84,10 +87,13 @@ export class RecipePagesController {
   }
 
   /**
-   * Creates a recipe from the form through the same service and validation as `POST /api/recipes`, then
-   * redirects to it (303: the browser follows with a GET). Errors re-render the form, as typed, with a 400.
+   * Creates a recipe from the form through the same service, validation and write limit as `POST /api/recipes`,
+   * then redirects to it (303: the browser follows with a GET). Errors re-render the form, as typed, with a 400.
+   * A visitor who is not signed in signs in and comes back to the form.
    */
   @Post('recipes')
+  @RateLimit('api-write')
+  @AfterSignIn('/cookbook/recipes/new')
   @UseGuards(LoginRequiredGuard, CsrfGuard)
   async create(
     @Req() req: Request,
@@ -130,7 +136,7 @@ export class RecipePagesController {
   async show(@Param('id') text: string): Promise<string> {
     const id = parseRecordId(text);
     if (id === undefined) throw new NotFoundException(`There is no recipe ${JSON.stringify(text)}.`);
-    const recipe: RecipeView = await this.recipes.get(id);
+    const { value: recipe } = await this.recipes.get(id);
     return this.renderer.render('recipe', {
       title: recipe.name,
       recipe,

@@ -1,10 +1,8 @@
 import { ForbiddenException, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { SessionService } from '@stash/session';
 import type { Request } from 'express';
-import { isJsonRequest } from './json-request.js';
 import { CSRF_FIELD, CSRF_HEADER, matchesCsrfToken, type CsrfSession } from './csrf-token.js';
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+import { isJsonRequest, isSafeMethod } from './json-request.js';
 
 /**
  * Django's CsrfViewMiddleware for the HTML forms: an unsafe request must carry the session's token in the `_csrf`
@@ -13,7 +11,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  *
  * JSON requests are exempt, and only they: a cross-site page cannot send `Content-Type: application/json` without
  * a CORS preflight, which the cookbook never grants, whereas forms (urlencoded, multipart, text/plain) and bodiless
- * requests need no preflight.
+ * requests need no preflight. The same reasoning is the whole of the API's protection (json-writes-only.middleware.ts).
  */
 @Injectable()
 export class CsrfGuard implements CanActivate {
@@ -21,7 +19,7 @@ export class CsrfGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<Request>();
-    if (SAFE_METHODS.has(req.method) || isJsonRequest(req)) return true;
+    if (isSafeMethod(req.method) || isJsonRequest(req)) return true;
     const body: unknown = req.body;
     const submitted =
       typeof body === 'object' && body !== null && CSRF_FIELD in body
