@@ -1,4 +1,5 @@
 import { Logger, type LoggerService } from '@nestjs/common';
+import type { Cluster, Redis } from 'ioredis';
 import type { CacheOptions } from './cache-options.interface.js';
 import type { CacheCodec } from './codec/cache-codec.interface.js';
 import { resolveCacheOptions, type ResolvedCacheOptions } from './cache-options.js';
@@ -25,13 +26,15 @@ export function buildCache(
   const stats = new CacheStats(options.name);
   const guard = new FaultGuard(options.name, options.failOpen, options.breaker, stats, logger);
   let store: CacheStore;
+  let client: Redis | Cluster | undefined;
   if (options.store === 'memory') {
     store = new MemoryCacheStore(options.memory);
   } else if (options.store === 'dummy') {
     store = new DummyCacheStore();
   } else {
     const lease = connections.acquire(options, () => guard.connectionReady());
-    store = new RedisCacheStore(lease.client, lease.release);
+    client = lease.client;
+    store = new RedisCacheStore(client, lease.release);
   }
   const serializer = new EntrySerializer({
     codec: resolveCodec(options.codec),
@@ -40,7 +43,7 @@ export function buildCache(
   });
   const keys = new KeyLayout(options);
   const pending = new PendingInvalidations({ options, store, keys, guard, stats, logger });
-  return new CacheService({ options, store, serializer, keys, guard, stats, logger, pending });
+  return new CacheService({ options, store, client, serializer, keys, guard, stats, logger, pending });
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Cluster, Redis } from 'ioredis';
 import type { CacheStatsSnapshot } from './cache-stats.js';
 import type {
   InvalidateTagsOptions,
@@ -36,7 +37,7 @@ export class CacheService {
   /** @internal Built by `CacheModule` or `createCache`. */
   constructor(private readonly context: CacheContext) {
     this.io = new EntryIO(context);
-    this.coordinator = new GetOrSetCoordinator(context, this.io);
+    this.coordinator = new GetOrSetCoordinator(context);
     this.conditional = new ConditionalWrites(context, this.io);
   }
 
@@ -48,6 +49,18 @@ export class CacheService {
   /** The cache's name (`default` for the injected `CacheService`). */
   get name(): string {
     return this.context.options.name;
+  }
+
+  /**
+   * The cache's own ioredis client (`Redis`, or `Cluster`), for the Redis commands Stash does not wrap; undefined on
+   * the `memory` and `dummy` stores. It carries the cache's connection settings (`commandTimeout`, no offline
+   * queue), but commands sent on it bypass Stash: no key prefix, version or codec, no fail-open, no circuit breaker,
+   * no fault counting. It may be shared with other caches of the same server, and is closed with the cache (a
+   * `client` passed in options stays yours): never `quit()` it.
+   * @example const views = await cache.client?.zincrby('shop-views', 1, productId);
+   */
+  get client(): Redis | Cluster | undefined {
+    return this.context.client;
   }
 
   /** Returns the value, or `fallback` on a miss. A stored `null` is returned as `null`. */

@@ -179,6 +179,54 @@ describe('CacheModule connections', () => {
     });
   });
 
+  describe('CacheService.client (raw Redis)', () => {
+    it('is the connection the cache uses: shared per server, on its db, with its settings; none off Redis', async () => {
+      const name = uniqueConnectionName('raw');
+      const keyPrefix = uniquePrefix('raw');
+      const redis = { url: urlWithDb(0), redis: { connectionName: name }, commandTimeout: 300 };
+      const moduleRef = await boot({
+        imports: [
+          CacheModule.forRoot({
+            ...redis,
+            keyPrefix,
+            caches: {
+              same: { ...redis, keyPrefix: uniquePrefix('raw-same') },
+              otherDb: { ...redis, url: urlWithDb(7) },
+              memory: { store: 'memory' },
+              dummy: { store: 'dummy' },
+            },
+          }),
+        ],
+      });
+      const registry = moduleRef.get(CacheRegistry);
+      const cache = registry.get('default');
+      const client = cache.client!;
+
+      expect(client).toBeInstanceOf(Redis);
+      expect(registry.get('same').client).toBe(client);
+      expect(registry.get('otherDb').client).not.toBe(client);
+      expect(registry.get('memory').client).toBeUndefined();
+      expect(registry.get('dummy').client).toBeUndefined();
+      expect(client.options).toMatchObject({ commandTimeout: 300, enableOfflineQueue: false });
+      expect(await client.client('GETNAME')).toBe(name);
+      // Raw commands bypass the key layout: the cache's keys are seen as stored.
+      await cache.set('k', 'v');
+      expect(await client.exists(`${keyPrefix}:1:k`)).toBe(1);
+      await cache.delete('k');
+
+      // Closed with the cache: the client is the cache's, not the caller's.
+      await close(moduleRef);
+      await waitFor(() => client.status === 'end', 2_000, 'the raw client was not closed with the cache');
+    });
+
+    it('is the client passed in with client:', async () => {
+      const own = new Redis(testRedisUrl());
+      ownClients.push(own);
+      const moduleRef = await boot({ imports: [CacheModule.forRoot({ client: own, keyPrefix: uniquePrefix('own') })] });
+      expect(moduleRef.get(CacheRegistry).get('default').client).toBe(own);
+    });
+  });
+
   describe('a URL with a db number', () => {
     it('writes into that database', async () => {
       const keyPrefix = uniquePrefix('db3');

@@ -2,7 +2,17 @@ import { Controller, Get, Param, Req, Res } from '@nestjs/common';
 import { CacheArgumentError, CacheControl, CachePage, NeverCache, VaryOnHeaders } from '@stash/cache';
 import type { Request, Response } from 'express';
 import request from 'supertest';
-import { expectHit, expectMiss, pageApp, Runs, type PageApp, type StoreKind } from './support/page-cache-app.js';
+import { waitFor } from '../../../test/support/redis-server.js';
+import {
+  expectBypass,
+  expectHit,
+  expectMiss,
+  expectStale,
+  pageApp,
+  Runs,
+  type PageApp,
+  type StoreKind,
+} from './support/page-cache-app.js';
 
 const runs = new Runs();
 
@@ -34,6 +44,22 @@ class RevalidatedPages {
     return { id, n: runs.hit(req.originalUrl) };
   }
 
+  @Get('timed')
+  @CachePage(60)
+  timed(@Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    res.setHeader('Server-Timing', 'db;dur=53');
+    return { n: runs.hit(req.originalUrl) };
+  }
+
+  @Get('swr')
+  @CachePage({ ttl: 0.2, staleWhileRevalidate: 30 })
+  async swr(@Req() req: Request) {
+    const n = runs.hit(req.originalUrl);
+    // Long enough for a second request to arrive while this one refreshes the page.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { n };
+  }
+
   @Get('never')
   @NeverCache()
   never() {
@@ -51,6 +77,9 @@ class RevalidatedPages {
 let sequence = 0;
 const fresh = (path: string) => `${path}${path.includes('?') ? '&' : '?'}t=${++sequence}`;
 
+/** The page cache's Server-Timing metric, after the metrics `before` it (no regex metacharacters in there). */
+const cacheMetric = (verdict: string, before = '') => new RegExp(`^${before}cache;desc="${verdict}";dur=\\d+\\.\\d$`);
+
 describe.each<StoreKind>(['redis', 'memory'])('@CachePage revalidation and invalidation with the %s store', (store) => {
   let page: PageApp;
   const get = (path: string) => request(page.url).get(path);
@@ -60,6 +89,12 @@ describe.each<StoreKind>(['redis', 'memory'])('@CachePage revalidation and inval
       store,
       controllers: [RevalidatedPages],
       pageCache: { allowedHosts: ['127.0.0.1', 'example.com'], ignoredQueryParams: ['utm_*'], sortQuery: true },
+      // A layer before the page cache that reports its own timing (a CDN or a proxy would).
+      configure: (app) =>
+        app.use((req: Request, res: Response, next: () => void) => {
+          if (req.headers['x-edge']) res.setHeader('Server-Timing', 'edge;dur=1');
+          next();
+        }),
     });
   });
 
@@ -143,6 +178,50 @@ describe.each<StoreKind>(['redis', 'memory'])('@CachePage revalidation and inval
     it('@CacheControl patches what the handler set', async () => {
       const response = await get('/strict/controlled').expect(200);
       expect(response.headers['cache-control']).toBe('max-age=30, public');
+    });
+  });
+  describe('Server-Timing', () => {
+    it("tells MISS, then HIT, with the lookup duration, after the handler's metrics, which are never replayed", async () => {
+      const path = fresh('/strict/timed');
+      const miss = await get(path).expect(200);
+      expectMiss(miss);
+      expect(miss.headers['server-timing']).toMatch(cacheMetric('MISS', 'db;dur=53, '));
+      const hit = await get(path).expect(200);
+      expectHit(hit);
+      expect(hit.headers['server-timing']).toMatch(cacheMetric('HIT'));
+    });
+
+    it('is appended to a metric set before the page cache, on a hit as on a miss', async () => {
+      const path = fresh('/strict/plain');
+      expect((await get(path).set('X-Edge', '1').expect(200)).headers['server-timing']).toMatch(
+        cacheMetric('MISS', 'edge;dur=1, '),
+      );
+      const hit = await get(path).set('X-Edge', '1').expect(200);
+      expectHit(hit);
+      expect(hit.headers['server-timing']).toMatch(cacheMetric('HIT', 'edge;dur=1, '));
+      // A 304 from the cache says so too.
+      const notModified = await get(path).set('If-None-Match', String(hit.headers.etag)).expect(304);
+      expect(notModified.headers['server-timing']).toMatch(cacheMetric('HIT'));
+    });
+
+    it('tells STALE to a request served the stale page while another refreshes it', async () => {
+      const path = fresh('/strict/swr');
+      await get(path).expect(200);
+      const expired = Date.now() + 250;
+      await waitFor(() => Date.now() >= expired, 1_000, 'the page did not expire');
+      // then() sends it now; it refreshes the page, and the request sent while it runs gets the stale one.
+      const refreshing = get(path).then((response) => response);
+      await waitFor(() => runs.of(path) === 2, 2_000, 'the refresh did not start');
+      const stale = await get(path).expect(200);
+      expectStale(stale);
+      expect(stale.headers['server-timing']).toMatch(cacheMetric('STALE'));
+      expect((await refreshing).headers['server-timing']).toMatch(cacheMetric('MISS'));
+    });
+
+    it('tells BYPASS to a request that is not looked up', async () => {
+      const response = await get(fresh('/strict/plain')).set('Authorization', 'Bearer x').expect(200);
+      expectBypass(response);
+      expect(response.headers['server-timing']).toMatch(cacheMetric('BYPASS'));
     });
   });
 });

@@ -40,6 +40,16 @@ export class PendingInvalidations {
     return this.pending.size > 0 && tags.some((tag) => this.pending.has(tag));
   }
 
+  /** A point in this process's sequence of queued invalidations, for `queuedSince`. */
+  get mark(): number {
+    return this.sequence;
+  }
+
+  /** True when one of `tags` is pending from an invalidation queued after `mark` was taken. */
+  queuedSince(tags: readonly string[], mark: number): boolean {
+    return this.pending.size > 0 && tags.some((tag) => (this.pending.get(tag) ?? 0) > mark);
+  }
+
   /**
    * Deletes the tags' tokens. On a connectivity fault, throws `CacheUnavailableError`, or with `retry` queues
    * the tags and resolves. Any other error is thrown either way.

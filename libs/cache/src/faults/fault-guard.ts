@@ -6,12 +6,19 @@ import { CacheUnavailableError } from '../errors/cache-unavailable.error.js';
 
 const BREAKER_OPEN = new Error('circuit breaker is open');
 
+/** How a cache's parts send store commands: the cache's `FaultGuard`, or a `CallGuard` scoped to one call. */
+export interface StoreGuard {
+  readonly breaker: CircuitBreaker;
+  run<T>(operation: string, call: () => Promise<T>, fallback: () => T, mayFailOpen?: boolean): Promise<T>;
+  runStrict<T>(operation: string, call: () => Promise<T>): Promise<T>;
+}
+
 /**
  * Runs store calls behind the circuit breaker. A connectivity fault either returns the operation's fail-open
  * fallback or throws `CacheUnavailableError`; any other error is rethrown untouched. The first fault of a
  * streak is logged, the rest only counted, and the recovery is logged with the count.
  */
-export class FaultGuard {
+export class FaultGuard implements StoreGuard {
   readonly breaker: CircuitBreaker;
   private streak = 0;
 

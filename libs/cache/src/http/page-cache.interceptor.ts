@@ -11,12 +11,15 @@ import { readPageRoute, type CachePageOptions, type PageRoute, type RouteHandler
 import { isStrongEtag, resolvePageTtl, strongEtag, unstorableReason, type CapturedResponse } from './page-rules.js';
 import { absolutePageUrl, isAllowedHost } from './page-url.js';
 import { captureResponse, onResponseHead } from './response-capture.js';
+import { addServerTiming, cacheTimingMetric } from './server-timing.js';
 
 /**
  * Serves `@CachePage` routes from the cache and fills it, and applies `@VaryOnHeaders`, `@VaryOnCookie`,
- * `@CacheControl` and `@NeverCache`. Register it globally (`{ provide: APP_INTERCEPTOR, useClass:
- * PageCacheInterceptor }`, first, so that interceptors reshaping handler values run inside it) or per route
- * with `@UseInterceptors(PageCacheInterceptor)`. It runs after guards: a protected page stays protected.
+ * `@CacheControl` and `@NeverCache`. Every looked-up request gets `X-Cache` and a `Server-Timing` metric
+ * (`cache;desc="HIT";dur=0.4`: the verdict and the lookup's milliseconds). Register it globally
+ * (`{ provide: APP_INTERCEPTOR, useClass: PageCacheInterceptor }`, first, so that interceptors reshaping handler
+ * values run inside it) or per route with `@UseInterceptors(PageCacheInterceptor)`. It runs after guards: a
+ * protected page stays protected.
  *
  * Extend it and override `isRequestCacheable`, `trackBy` or `isResponseCacheable` to change which requests are
  * looked up, what identifies a page, or which responses are stored.
@@ -40,9 +43,10 @@ export class PageCacheInterceptor implements NestInterceptor {
     const page = route.unsupported ? undefined : route.page;
     const isRead = request.method === 'GET' || request.method === 'HEAD';
     if (!page || !isRead || response.headersSent) return this.headersOnly(response, route, next);
+    const started = performance.now();
     if (!this.isRequestCacheable(request, route)) {
       response.setHeader(CACHE_STATUS_HEADER, 'BYPASS');
-      return this.headersOnly(response, route, next);
+      return this.headersOnly(response, route, next, cacheTimingMetric('BYPASS', performance.now() - started));
     }
     const pageRequest = this.pageRequest(request, route, page);
     return new Observable<unknown>((subscriber) => {
@@ -50,14 +54,23 @@ export class PageCacheInterceptor implements NestInterceptor {
       let closed = false;
       this.pageCache.lookup(pageRequest).then(
         (lookup) => {
+          const lookupMs = performance.now() - started;
           if (lookup.status === 'miss') {
             if (closed) return lookup.fill.abandon();
-            this.fill(request, response, route, page, lookup.fill);
+            this.fill(request, response, route, page, lookup.fill, cacheTimingMetric('MISS', lookupMs));
             inner = next.handle().subscribe(subscriber);
             return;
           }
           if (closed) return;
-          replayPage(request, response, lookup.entry, lookup.status === 'hit' ? 'HIT' : 'STALE', route.handlesResponse);
+          const status = lookup.status === 'hit' ? 'HIT' : 'STALE';
+          replayPage(
+            request,
+            response,
+            lookup.entry,
+            status,
+            route.handlesResponse,
+            cacheTimingMetric(status, lookupMs),
+          );
           subscriber.next(undefined);
           subscriber.complete();
         },
@@ -100,11 +113,20 @@ export class PageCacheInterceptor implements NestInterceptor {
     return unstorableReason(response, { method: request.method, authorized }) === undefined;
   }
 
-  private fill(request: Request, response: Response, route: PageRoute, page: CachePageOptions, fill: PageFill): void {
+  private fill(
+    request: Request,
+    response: Response,
+    route: PageRoute,
+    page: CachePageOptions,
+    fill: PageFill,
+    timing: string,
+  ): void {
     const setBefore = new Map(Object.entries(response.getHeaders()));
     response.setHeader(CACHE_STATUS_HEADER, 'MISS');
     captureResponse(response, {
       beforeHead: () => {
+        // At the last moment, so that a Server-Timing the handler sets is kept: ours is appended (never stored).
+        addServerTiming(response, timing);
         applyRouteHeaders(response, route);
         // Django's patch_response_headers, for what UpdateCacheMiddleware would store: 200/304, not private.
         if (response.statusCode !== 200 && response.statusCode !== 304) return;
@@ -129,9 +151,12 @@ export class PageCacheInterceptor implements NestInterceptor {
     });
   }
 
-  private headersOnly(response: Response, route: PageRoute, next: CallHandler): Observable<unknown> {
-    if (route.varyHeaders.length > 0 || route.cacheControl || route.neverCache) {
-      onResponseHead(response, () => applyRouteHeaders(response, route));
+  private headersOnly(response: Response, route: PageRoute, next: CallHandler, timing?: string): Observable<unknown> {
+    if (timing !== undefined || route.varyHeaders.length > 0 || route.cacheControl || route.neverCache) {
+      onResponseHead(response, () => {
+        applyRouteHeaders(response, route);
+        if (timing !== undefined) addServerTiming(response, timing);
+      });
     }
     return next.handle();
   }

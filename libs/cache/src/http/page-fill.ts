@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { CallGuard } from '../faults/call-guard.js';
 import { pageEntryKey, varyHash, type PageIdentity, type PageKeys } from '../keys/page-key.js';
 import { headerText } from './cache-control.js';
 import { encodePageEntry, type PageEntry, type StoredHeader } from './page-entry.js';
@@ -40,6 +41,7 @@ export class PageFill {
     private readonly request: PageRequest,
     private readonly keys: PageKeys,
     private readonly tokens: Readonly<Record<string, string>> | undefined,
+    private readonly guard: CallGuard,
     private readonly links: FillLinks = {},
   ) {}
 
@@ -57,7 +59,8 @@ export class PageFill {
     this.settled = true;
     const names = varyNames(headerText(response.headers['vary']));
     const tokens = this.tokens !== undefined && this.store.tokensWritable(this.request.tags) ? this.tokens : undefined;
-    if (ttl === 0 || names === '*' || response.body === undefined || tokens === undefined) {
+    // After a fault during the lookup nothing more is sent to Redis for this request, the write included.
+    if (ttl === 0 || names === '*' || response.body === undefined || tokens === undefined || this.guard.hasFaulted) {
       this.finish(undefined);
       return;
     }
@@ -83,7 +86,7 @@ export class PageFill {
     this.links.flight?.flight.resolve({ entry, entryKey, stale: false });
     const storeTtl = ttl === null ? null : ttl + request.staleWhileRevalidate;
     store
-      .write(entryKey, keys.varyKey, data, names, storeTtl)
+      .write(entryKey, keys.varyKey, data, names, storeTtl, this.guard)
       .then(
         (stored) => {
           if (!stored) return;

@@ -1,7 +1,8 @@
+import type { CallGuard } from '../faults/call-guard.js';
 import { pageEntryKey, pageKeys, varyHash, type PageKeys } from '../keys/page-key.js';
 import type { PageEntry } from './page-entry.js';
 import { memoKey, PageFill, type FillLinks, type PageRequest } from './page-fill.js';
-import type { Flight, PageRead, PageStore, Shared } from './page-store.js';
+import type { Flight, LearnedVary, PageRead, PageStore, Shared } from './page-store.js';
 import type { VaryMemo } from './vary-memo.js';
 
 /** What a lookup decided: serve a stored page (fresh or stale), or run the handler and fill. @internal */
@@ -15,6 +16,9 @@ const NO_NAMES: readonly string[] = [];
  * Finds the page for a request: one read, shared by the requests of this process that want the same variant at
  * the same time; one handler run per cold variant, the others waiting for its page (at most
  * `stampede.lockWait`); a stale page served while one request (per cluster, through the fill lock) refreshes it.
+ * Each request's commands go through its own `CallGuard`: after the first fault (its own, or one met by the read
+ * or flight it waited for) it sends nothing more, runs the handler, and stores nothing; a flight whose leader
+ * faulted is given up at once, so that its waiters do not wait for a page that will not come.
  * @internal
  */
 export class PageLookups {
@@ -23,12 +27,15 @@ export class PageLookups {
   /** Finds the page for a request in `store`, or hands the request a fill. */
   find(store: PageStore, request: PageRequest): Promise<PageLookup> {
     const keys = pageKeys(request.identity, request.keyPrefix);
+    const guard = store.callGuard();
     const memoized = this.memo.get(memoKey(request.cache, keys.varyKey));
-    if (memoized) return this.lookupWith(store, request, keys, memoized);
-    return this.learn(store, request.cache, keys.varyKey).then((learned) =>
+    if (memoized) return this.lookupWith(store, request, keys, memoized, guard);
+    return this.learn(store, request.cache, keys.varyKey).then((learned) => {
+      if (learned.faulted) guard.fault();
       // A fill may have completed while the list was read: its names win over the older read.
-      this.lookupWith(store, request, keys, this.memo.get(memoKey(request.cache, keys.varyKey)) ?? learned),
-    );
+      const names = this.memo.get(memoKey(request.cache, keys.varyKey)) ?? learned.names;
+      return this.lookupWith(store, request, keys, names, guard);
+    });
   }
 
   private lookupWith(
@@ -36,24 +43,27 @@ export class PageLookups {
     request: PageRequest,
     keys: PageKeys,
     names: readonly string[] | undefined,
+    guard: CallGuard,
   ): Promise<PageLookup> {
     // Nothing can be stored for an authorized request unless the response varied on Authorization.
     const readable = names !== undefined && (!request.authorized || names.includes('authorization'));
     const used = names ?? NO_NAMES;
     const entryKey = pageEntryKey(keys.idHash, request.keyPrefix, 'GET', varyHash(used, request.headers));
     const flight = store.flights.get(entryKey);
-    if (flight) return this.join(store, request, keys, flight);
+    if (flight) return this.join(store, request, keys, flight, guard);
+    // After a fault (reading the Vary list) nothing is read or stored: no page for other requests to wait for.
+    if (guard.hasFaulted) return this.fill(store, request, keys, guard);
     const read: Promise<PageRead> = readable
-      ? store.read(entryKey, used, request.tags)
+      ? store.read(entryKey, used, request.tags, guard)
       : Promise.resolve({ status: 'missing' });
     // HEAD responses carry no body to store, so a HEAD never leads a flight that others would wait on.
     if (request.method === 'HEAD') {
-      return read.then((outcome) => this.served(store, outcome, request) ?? this.fill(store, request, keys));
+      return read.then((outcome) => this.served(store, outcome, request) ?? this.fill(store, request, keys, guard));
     }
     const leader = newFlight();
     store.flights.set(entryKey, leader);
     return read.then(
-      (outcome) => this.lead(store, request, keys, entryKey, leader, outcome),
+      (outcome) => this.lead(store, request, keys, entryKey, leader, outcome, guard),
       (error: unknown) => {
         this.settle(store, entryKey, leader);
         throw error;
@@ -68,6 +78,7 @@ export class PageLookups {
     entryKey: string,
     flight: Flight,
     outcome: PageRead,
+    guard: CallGuard,
   ): PageLookup | Promise<PageLookup> {
     if (outcome.status === 'fresh') {
       flight.resolve({ entry: outcome.entry, entryKey, stale: false });
@@ -78,11 +89,11 @@ export class PageLookups {
     if (outcome.status === 'stale' && staleServable(outcome.entry, request)) {
       flight.resolve({ entry: outcome.entry, entryKey, stale: true });
       this.settle(store, entryKey, flight);
-      return this.refreshOrServeStale(store, request, keys, entryKey, outcome.entry);
+      return this.refreshOrServeStale(store, request, keys, entryKey, outcome.entry, guard);
     }
     flight.timer = setTimeout(() => flight.resolve(undefined), store.options.stampede.lockWait * 1000);
     flight.timer.unref();
-    return this.fill(store, request, keys, { flight: { key: entryKey, flight } });
+    return this.fill(store, request, keys, guard, { flight: { key: entryKey, flight } });
   }
 
   /** One request (per process, and per cluster through the fill lock) refreshes; the others get the stale page. */
@@ -92,6 +103,7 @@ export class PageLookups {
     keys: PageKeys,
     entryKey: string,
     entry: PageEntry,
+    guard: CallGuard,
   ): PageLookup | Promise<PageLookup> {
     const stale = (): PageLookup => {
       store.stats.staleServes++;
@@ -99,13 +111,13 @@ export class PageLookups {
     };
     if (store.refreshing.has(entryKey)) return stale();
     store.refreshing.add(entryKey);
-    return store.lock(entryKey).then(
+    return store.lock(entryKey, guard).then(
       (token) => {
         if (token === undefined) {
           store.refreshing.delete(entryKey);
           return stale();
         }
-        return this.fill(store, request, keys, { refresh: { key: entryKey, token } });
+        return this.fill(store, request, keys, guard, { refresh: { key: entryKey, token } });
       },
       (error: unknown) => {
         store.refreshing.delete(entryKey);
@@ -114,15 +126,22 @@ export class PageLookups {
     );
   }
 
-  private join(store: PageStore, request: PageRequest, keys: PageKeys, flight: Flight): Promise<PageLookup> {
+  private join(
+    store: PageStore,
+    request: PageRequest,
+    keys: PageKeys,
+    flight: Flight,
+    guard: CallGuard,
+  ): Promise<PageLookup> {
     return flight.promise.then((shared) => {
       if (shared && applies(shared, request, keys)) {
         if (shared.stale) store.stats.staleServes++;
         else store.stats.hits++;
         return { status: shared.stale ? 'stale' : 'hit', entry: shared.entry };
       }
+      if (flight.faulted) guard.fault();
       // The page the flight produced is another variant, or none: this request computes its own.
-      return this.fill(store, request, keys);
+      return this.fill(store, request, keys, guard);
     });
   }
 
@@ -139,36 +158,55 @@ export class PageLookups {
   }
 
   /** A miss: the tag tokens are taken before the handler runs, so an invalidation during it is never lost. */
-  private fill(store: PageStore, request: PageRequest, keys: PageKeys, links?: FillLinks): Promise<PageLookup> {
+  private fill(
+    store: PageStore,
+    request: PageRequest,
+    keys: PageKeys,
+    guard: CallGuard,
+    links: FillLinks = {},
+  ): Promise<PageLookup> {
     store.stats.misses++;
     // Deferred, so that a bad tag (thrown while building its key) still settles the flight below.
     return Promise.resolve(request.tags)
-      .then((tags) => store.captureTags(tags))
+      .then((tags) => store.captureTags(tags, guard))
       .then(
-        (tokens): PageLookup => ({
-          status: 'miss',
-          fill: new PageFill(store, this.memo, request, keys, tokens, links),
-        }),
+        (tokens): PageLookup => {
+          if (guard.hasFaulted && links.flight) {
+            // Nothing will be stored: the requests waiting for this page would wait for nothing.
+            this.giveUp(store, links.flight.key, links.flight.flight);
+            links = links.refresh ? { refresh: links.refresh } : {};
+          }
+          return { status: 'miss', fill: new PageFill(store, this.memo, request, keys, tokens, guard, links) };
+        },
         (error: unknown) => {
-          new PageFill(store, this.memo, request, keys, undefined, links).abandon();
+          new PageFill(store, this.memo, request, keys, undefined, guard, links).abandon();
           throw error;
         },
       );
   }
 
-  private learn(store: PageStore, cache: string, varyKey: string): Promise<readonly string[] | undefined> {
+  private learn(store: PageStore, cache: string, varyKey: string): Promise<LearnedVary> {
     const key = memoKey(cache, varyKey);
     let learning = store.learning.get(key);
     if (!learning) {
-      learning = store.readVaryNames(varyKey).then((names) => {
+      // A guard of its own: the read is shared, and each request that waits for it takes on its fault.
+      const guard = store.callGuard();
+      learning = store.readVaryNames(varyKey, guard).then((names) => {
         if (names) this.memo.set(key, names);
-        return names;
+        return { names, faulted: guard.hasFaulted };
       });
       const pending = learning;
       void pending.finally(() => store.learning.delete(key)).catch(() => undefined);
       store.learning.set(key, pending);
     }
     return learning;
+  }
+
+  /** Settles the flight of a request that met a fault: its waiters compute their own pages, without Redis. */
+  private giveUp(store: PageStore, entryKey: string, flight: Flight): void {
+    clearTimeout(flight.timer);
+    flight.faulted = true;
+    this.settle(store, entryKey, flight);
   }
 
   private settle(store: PageStore, entryKey: string, flight: Flight): void {

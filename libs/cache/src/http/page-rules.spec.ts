@@ -107,6 +107,7 @@ describe('page rules', () => {
           Age: '3',
           Date: 'x',
           'X-Cache': 'MISS',
+          'Server-Timing': 'db;dur=53, cache;desc="MISS";dur=0.4',
           Connection: 'close',
           'Transfer-Encoding': 'chunked',
           Vary: 'Cookie',

@@ -26,12 +26,14 @@ export interface PageTtl {
   readonly patchHeaders: boolean;
 }
 
-// Never stored and never replayed: per response, per connection, or set by the page cache itself.
+// Never stored and never replayed: per response, per connection, or set by the page cache itself. Server-Timing
+// describes the request that computed the page; a hit carries its own lookup's metric instead.
 const NOT_STORED = new Set([
   'set-cookie',
   'age',
   'date',
   'x-cache',
+  'server-timing',
   'connection',
   'keep-alive',
   'proxy-connection',

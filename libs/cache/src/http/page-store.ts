@@ -2,6 +2,8 @@ import type { CacheService } from '../cache.service.js';
 import type { CacheContext } from '../entries/cache-context.js';
 import { CacheDecodeError } from '../errors/cache-decode.error.js';
 import { ensureTokens, readWithTokens, stillWritable } from '../entries/tag-tokens.js';
+import { CallGuard } from '../faults/call-guard.js';
+import type { StoreGuard } from '../faults/fault-guard.js';
 import { pagePattern } from '../keys/page-key.js';
 import { newToken } from '../store/base-cache-store.js';
 import { decodePageEntry, type PageEntry } from './page-entry.js';
@@ -15,6 +17,8 @@ export interface Flight {
   readonly promise: Promise<Shared | undefined>;
   resolve(shared: Shared | undefined): void;
   timer?: NodeJS.Timeout;
+  /** Set before it resolves with nothing because its request met a Redis fault: waiters then go without Redis too. */
+  faulted?: boolean;
 }
 
 /** A page one request read or stored, offered to the others of its flight. */
@@ -25,18 +29,25 @@ export interface Shared {
   readonly stale: boolean;
 }
 
+/** A Vary list read shared by the requests that need it at once, and whether that read met a Redis fault. */
+export interface LearnedVary {
+  readonly names: readonly string[] | undefined;
+  readonly faulted: boolean;
+}
+
 const MISSING: PageRead = { status: 'missing' };
 const OPERATION = 'pageCache';
 const nothing = (): undefined => undefined;
 
 /**
- * Page I/O on one cache: raw bytes under the cache's key function, version and prefix, behind its fault guard
- * (reads miss and writes are skipped when Redis is unreachable). Also holds the cache's in-process flights.
+ * Page I/O on one cache: raw bytes under the cache's key function, version and prefix, behind the fault guard of
+ * the request (`callGuard()`): reads miss and writes are skipped when Redis is unreachable, and once one command
+ * of a request met a fault, the request's later commands are not sent. Also holds the cache's in-process flights.
  */
 export class PageStore {
   readonly flights = new Map<string, Flight>();
   readonly refreshing = new Set<string>();
-  readonly learning = new Map<string, Promise<readonly string[] | undefined>>();
+  readonly learning = new Map<string, Promise<LearnedVary>>();
   private readonly context: CacheContext;
 
   constructor(readonly cache: CacheService) {
@@ -55,9 +66,14 @@ export class PageStore {
     return this.context.logger;
   }
 
+  /** A guard for the commands of one request: after its first fault, the rest of them are not sent. */
+  callGuard(): CallGuard {
+    return new CallGuard(this.context.guard, this.context.options);
+  }
+
   /** The Vary names learned for a page; undefined when none are stored (nothing can be cached for it). */
-  readVaryNames(varyKey: string): Promise<readonly string[] | undefined> {
-    const { guard, store, keys } = this.context;
+  readVaryNames(varyKey: string, guard: StoreGuard): Promise<readonly string[] | undefined> {
+    const { store, keys } = this.context;
     const storedKey = keys.entry(varyKey);
     return guard
       .run(OPERATION, () => store.get(storedKey), nothing)
@@ -78,8 +94,8 @@ export class PageStore {
    * Reads one variant; the tags the route names are read in the same round trip. The entry is usable only when
    * it was keyed with `names` and was computed under the current token of each of those tags (no more, no fewer).
    */
-  read(entryKey: string, names: readonly string[], tags: readonly string[]): Promise<PageRead> {
-    const { guard, store, keys } = this.context;
+  read(entryKey: string, names: readonly string[], tags: readonly string[], guard: StoreGuard): Promise<PageRead> {
+    const { store, keys } = this.context;
     const storedKey = keys.entry(entryKey);
     if (tags.length === 0) {
       return guard
@@ -99,9 +115,9 @@ export class PageStore {
    * Current tokens of the route's tags, taken before the handler runs; undefined when Redis is unreachable or a
    * tag's invalidation is pending (then the page is not stored).
    */
-  captureTags(tags: readonly string[]): Promise<Readonly<Record<string, string>> | undefined> {
+  captureTags(tags: readonly string[], guard: StoreGuard): Promise<Readonly<Record<string, string>> | undefined> {
     if (tags.length === 0) return Promise.resolve({});
-    return this.context.guard
+    return guard
       .run(OPERATION, () => ensureTokens(this.context, tags), nothing)
       .then((tokens) => tokens && Object.fromEntries(tags.map((tag, i) => [tag, tokens[i]!])));
   }
@@ -118,8 +134,9 @@ export class PageStore {
     data: Buffer,
     names: readonly string[],
     ttl: number | null,
+    guard: StoreGuard,
   ): Promise<boolean> {
-    const { guard, store, keys } = this.context;
+    const { store, keys } = this.context;
     const entries: [string, Buffer][] = [
       [keys.entry(entryKey), data],
       [keys.entry(varyKey), Buffer.from(JSON.stringify(names), 'utf8')],
@@ -132,17 +149,22 @@ export class PageStore {
   }
 
   /** Takes the cross-process refresh lock of a variant (getOrSet's fill lock); the owner token, or undefined. */
-  lock(entryKey: string): Promise<string | undefined> {
-    const { guard, store, keys, options } = this.context;
+  lock(entryKey: string, guard: CallGuard): Promise<string | undefined> {
+    const { store, keys, options } = this.context;
     const token = newToken();
     const lockKey = keys.fill(keys.entry(entryKey));
+    const sent = !guard.hasFaulted;
     return guard
       .run(
         OPERATION,
         () => store.acquireLock(lockKey, token, options.stampede.lockTtl * 1000),
         () => false,
       )
-      .then((locked) => (locked ? token : undefined));
+      .then((locked) => {
+        // A SET NX that timed out may land when Redis resumes: released in the background (owner-checked).
+        if (sent && guard.hasFaulted) void this.unlock(entryKey, token).catch(() => undefined);
+        return locked ? token : undefined;
+      });
   }
 
   unlock(entryKey: string, token: string): Promise<boolean> {
