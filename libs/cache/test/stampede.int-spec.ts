@@ -1,6 +1,7 @@
 import { jest } from '@jest/globals';
 import { CacheSerializationError, LoaderTimeoutError, createCache, type CacheService } from '@stash/cache';
 import { waitFor } from '../../../test/support/redis-server.js';
+import { FaultProxy } from '../../../test/tools/fault-proxy.js';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/test-redis.js';
 
 const silentLogger = { log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn(), verbose: jest.fn() };
@@ -70,16 +71,29 @@ describe('CacheService.getOrSet stampede protection', () => {
   describe('across processes (caches on separate connections)', () => {
     it('re-reads the entry after taking the fill lock: a value stored after our miss is not loaded again', async () => {
       const prefix = uniquePrefix('reread');
-      const [late, other] = [await cache(prefix), await cache(prefix)];
-      const { loader, state } = countingLoader(() => 'loaded', 0);
-      // Between its miss and its lock, the caller captures the tokens of 20,000 tags (one long pipeline); another
-      // process's value, written (one SET) as soon as the caller has missed, lands in between.
-      const tags = Array.from({ length: 20_000 }, (_, i) => `tag-${i}`);
-      const result = late.getOrSet('k', loader, { ttl: 30, tags });
-      while (late.stats().misses === 0) await new Promise((resolve) => setImmediate(resolve));
-      await other.set('k', 'stored by another process', 30);
-      expect(await result).toBe('stored by another process');
-      expect(state.runs).toBe(0);
+      const redis = new URL(testRedisUrl());
+      // `late` talks to Redis through a proxy that delays every chunk by 150 ms, so each of its round trips (the
+      // miss, the tag tokens, the fill lock, the re-read) takes 300 ms or more; the other process writes
+      // directly, right after the miss, and its SET lands long before the re-read that follows the lock.
+      const proxy = await FaultProxy.start({
+        target: { host: redis.hostname, port: Number(redis.port) },
+        mode: { mode: 'delay', ms: 150 },
+      });
+      try {
+        const late = await cache(prefix, { url: proxy.url(testRedisUrl()), commandTimeout: 5_000 });
+        const other = await cache(prefix);
+        const { loader, state } = countingLoader(() => 'loaded', 0);
+        const result = late.getOrSet('k', loader, { ttl: 30, tags: ['t'] });
+        await waitFor(() => late.stats().misses > 0, 5_000, 'the first read never missed');
+        await other.set('k', 'stored by another process', 30);
+        expect(await result).toBe('stored by another process');
+        expect(state.runs).toBe(0);
+        await other.clear();
+      } finally {
+        // Closed here, before the proxy they talk through; afterEach finds nothing left to close.
+        await Promise.all(caches.splice(0).map((c) => c.close()));
+        await proxy.close();
+      }
     });
 
     it('when the winner fails, lets one waiter load while the others wait for its value', async () => {
