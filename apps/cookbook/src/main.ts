@@ -10,7 +10,7 @@ async function bootstrap(): Promise<void> {
   app.enableShutdownHooks();
   const { port } = app.get<CookbookConfig>(cookbookConfig.KEY);
   await app.listen(port);
-  new Logger('Cookbook').log(`Listening on http://localhost:${port}/api/recipes`);
+  new Logger('Cookbook').log(`Listening on http://localhost:${port}/cookbook/`);
 }
 
 void bootstrap();
