@@ -3,6 +3,7 @@ import { CacheUnavailableError, createCache, type CacheService } from '@stash/ca
 import { Redis } from 'ioredis';
 import { RedisServerProcess, freePort, waitFor } from '../../../test/support/redis-server.js';
 import { uniquePrefix } from '../../../test/support/test-redis.js';
+import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
 const COMMAND_TIMEOUT_MS = 200;
 // A call may pay one command timeout, plus scheduling slack on a busy two-core machine.
@@ -18,8 +19,7 @@ async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number
 describe('CacheService under Redis faults', () => {
   let server: RedisServerProcess;
   const caches: CacheService[] = [];
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const rejections = watchUnhandledRejections();
 
   function cacheOn(url: string, options: Parameters<typeof createCache>[0] = {}): CacheService {
     const cache = createCache(
@@ -29,8 +29,6 @@ describe('CacheService under Redis faults', () => {
     caches.push(cache);
     return cache;
   }
-
-  beforeAll(() => process.on('unhandledRejection', onUnhandled));
 
   beforeEach(async () => {
     server = await RedisServerProcess.start();
@@ -43,8 +41,7 @@ describe('CacheService under Redis faults', () => {
   });
 
   afterAll(() => {
-    process.off('unhandledRejection', onUnhandled);
-    expect(unhandled).toEqual([]);
+    rejections.expectNone();
   });
 
   describe('when Redis is killed (SIGKILL) and failOpen is on', () => {

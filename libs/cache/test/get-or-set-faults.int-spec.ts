@@ -3,6 +3,7 @@ import { CacheUnavailableError, createCache, type CacheService } from '@stash/ca
 import { Redis } from 'ioredis';
 import { RedisServerProcess, waitFor } from '../../../test/support/redis-server.js';
 import { uniquePrefix } from '../../../test/support/test-redis.js';
+import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
 const COMMAND_TIMEOUT_MS = 400;
 const LOADER_MS = 50;
@@ -33,8 +34,7 @@ function slowLoader(value: string): { load: () => Promise<string>; runs: () => n
 describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
   let server: RedisServerProcess;
   const caches: CacheService[] = [];
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const rejections = watchUnhandledRejections();
 
   /** A cache whose breaker never opens here, so that every call meets the stall itself. */
   async function stalledCache(prefix = uniquePrefix('gos-fault')): Promise<CacheService> {
@@ -49,8 +49,6 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
     return cache;
   }
 
-  beforeAll(() => process.on('unhandledRejection', onUnhandled));
-
   beforeEach(async () => {
     server = await RedisServerProcess.start();
   });
@@ -62,8 +60,7 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
   });
 
   afterAll(() => {
-    process.off('unhandledRejection', onUnhandled);
-    expect(unhandled).toEqual([]);
+    rejections.expectNone();
   });
 
   describe('on a miss', () => {

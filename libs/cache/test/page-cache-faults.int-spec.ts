@@ -3,6 +3,7 @@ import { CachePage } from '@stash/cache';
 import request from 'supertest';
 import { RedisServerProcess, waitFor } from '../../../test/support/redis-server.js';
 import { expectHit, expectMiss, pageApp, Runs, type PageApp } from './support/page-cache-app.js';
+import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
 const COMMAND_TIMEOUT_MS = 200;
 // A request may pay one command timeout on the lookup, plus scheduling slack on a busy two-core machine.
@@ -33,10 +34,7 @@ async function timedGet(app: PageApp, path: string) {
 describe('PageCacheInterceptor under Redis faults', () => {
   let server: RedisServerProcess;
   let app: PageApp;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
-
-  beforeAll(() => process.on('unhandledRejection', onUnhandled));
+  const rejections = watchUnhandledRejections();
 
   beforeEach(async () => {
     runs.reset();
@@ -56,8 +54,7 @@ describe('PageCacheInterceptor under Redis faults', () => {
   });
 
   afterAll(() => {
-    process.off('unhandledRejection', onUnhandled);
-    expect(unhandled).toEqual([]);
+    rejections.expectNone();
   });
 
   it('serves every request from the handler, within the command timeout, when Redis is killed', async () => {

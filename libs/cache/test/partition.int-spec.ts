@@ -7,6 +7,7 @@ import { DebuggableRedisServer } from '../../../test/tools/debuggable-redis-serv
 import { FaultProxy, type FaultModeInput } from '../../../test/tools/fault-proxy.js';
 import { recordResult } from '../../../test/tools/reliability-log.js';
 import { STALLS, stallsNamed, SLOW_NETWORK_MS, type StallRig } from '../../../test/tools/stalls.js';
+import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
 // Reliability scenario 2 (docs/reliability.md): Redis stalled or partitioned, never gone.
 const SCENARIO = '2: stalls and partitions (@stash/cache)';
@@ -69,8 +70,7 @@ async function heldFill(cache: CacheService, read: () => string, tags?: string[]
 describe('CacheService when Redis stalls or is partitioned (reliability scenario 2)', () => {
   let rig: StallRig;
   const caches: CacheService[] = [];
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const rejections = watchUnhandledRejections();
 
   /** A cache of "process A", reaching Redis through the fault proxy. */
   function viaProxy(options: CacheOptions = {}): CacheService {
@@ -104,8 +104,6 @@ describe('CacheService when Redis stalls or is partitioned (reliability scenario
   // ioredis prints an 'error' event nobody listens to on console.error: the scenario fails on any.
   const consoleError = jest.spyOn(console, 'error');
 
-  beforeAll(() => process.on('unhandledRejection', onUnhandled));
-
   beforeEach(async () => {
     const server = await DebuggableRedisServer.start();
     const proxy = await FaultProxy.start({ target: { host: '127.0.0.1', port: server.port } });
@@ -124,10 +122,9 @@ describe('CacheService when Redis stalls or is partitioned (reliability scenario
   });
 
   afterAll(() => {
-    process.off('unhandledRejection', onUnhandled);
     const ioredisErrors = consoleError.mock.calls.filter(([line]) => String(line).includes('[ioredis]'));
     consoleError.mockRestore();
-    expect(unhandled).toEqual([]);
+    rejections.expectNone();
     expect(ioredisErrors).toEqual([]);
   });
 

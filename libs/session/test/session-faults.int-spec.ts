@@ -3,6 +3,7 @@ import { RedisServerProcess, freePort, waitFor } from '../../../test/support/red
 import { cookieHeader, findSetCookie, signedSessionCookie, type SetCookie } from '../../../test/support/set-cookie.js';
 import { createSessionApp, SECRET, type SessionTestApp } from './support/session-test-app.js';
 import { TestGates } from './support/test-gates.js';
+import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
 const COMMAND_TIMEOUT_MS = 300;
 // A request may pay one command timeout, plus scheduling slack on a busy two-core machine.
@@ -18,8 +19,7 @@ async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number
 describe('SessionModule when Redis fails', () => {
   let server: RedisServerProcess;
   let app: SessionTestApp | undefined;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const rejections = watchUnhandledRejections();
 
   const appOn = async (url: string) => {
     app = await createSessionApp({ url, redis: { commandTimeout: COMMAND_TIMEOUT_MS } });
@@ -38,8 +38,6 @@ describe('SessionModule when Redis fails', () => {
     return cookie;
   }
 
-  beforeAll(() => process.on('unhandledRejection', onUnhandled));
-
   beforeEach(async () => {
     server = await RedisServerProcess.start();
   });
@@ -52,8 +50,7 @@ describe('SessionModule when Redis fails', () => {
   });
 
   afterAll(() => {
-    process.off('unhandledRejection', onUnhandled);
-    expect(unhandled).toEqual([]);
+    rejections.expectNone();
   });
 
   describe('when Redis is killed (SIGKILL)', () => {

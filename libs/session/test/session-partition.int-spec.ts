@@ -9,6 +9,7 @@ import { recordResult } from '../../../test/tools/reliability-log.js';
 import { STALLS, stallsNamed, type StallRig } from '../../../test/tools/stalls.js';
 import { createSessionApp, type SessionTestApp } from './support/session-test-app.js';
 import { TestGates } from './support/test-gates.js';
+import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
 // Reliability scenario 2 (docs/reliability.md), for sessions: Redis stalled or partitioned, never gone.
 const SCENARIO = '2: stalls and partitions (@stash/session)';
@@ -33,8 +34,7 @@ async function timed<T>(call: () => PromiseLike<T>): Promise<{ result: T; ms: nu
 describe('SessionModule when Redis stalls or is partitioned (reliability scenario 2)', () => {
   let rig: StallRig;
   let app: SessionTestApp | undefined;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const rejections = watchUnhandledRejections();
 
   /** Logs in as u1 and stores a cart: the session every request below needs. */
   async function login(target: SessionTestApp): Promise<SetCookie> {
@@ -51,8 +51,6 @@ describe('SessionModule when Redis stalls or is partitioned (reliability scenari
 
   // ioredis prints an 'error' event nobody listens to on console.error: the scenario fails on any.
   const consoleError = jest.spyOn(console, 'error');
-
-  beforeAll(() => process.on('unhandledRejection', onUnhandled));
 
   beforeEach(async () => {
     const server = await DebuggableRedisServer.start();
@@ -73,10 +71,9 @@ describe('SessionModule when Redis stalls or is partitioned (reliability scenari
   });
 
   afterAll(() => {
-    process.off('unhandledRejection', onUnhandled);
     const ioredisErrors = consoleError.mock.calls.filter(([line]) => String(line).includes('[ioredis]'));
     consoleError.mockRestore();
-    expect(unhandled).toEqual([]);
+    rejections.expectNone();
     expect(ioredisErrors).toEqual([]);
   });
 
