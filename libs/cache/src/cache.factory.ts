@@ -34,7 +34,7 @@ export function buildCache(
   } else {
     const lease = connections.acquire(options, () => guard.connectionReady());
     client = lease.client;
-    store = new RedisCacheStore(client, lease.release);
+    store = new RedisCacheStore(client, options.commandTimeout, lease.release);
   }
   const serializer = new EntrySerializer({
     codec: resolveCodec(options.codec),

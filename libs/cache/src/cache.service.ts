@@ -8,6 +8,7 @@ import type {
 } from './cache-service-options.interface.js';
 import type { CacheContext } from './entries/cache-context.js';
 import type { FragmentOptions, FragmentRender } from './fragments/fragment-options.interface.js';
+import type { InProcessSizes } from './in-process-sizes.js';
 import type { GetOrSetOptions } from './stampede/get-or-set-options.interface.js';
 import type { Loader } from './stampede/run-loader.js';
 import { ConditionalWrites } from './entries/conditional-writes.js';
@@ -15,7 +16,7 @@ import { EntryIO } from './entries/entry-io.js';
 import { encodeTagged, tagTokens, uniqueTags } from './entries/tag-tokens.js';
 import { cacheFragment, invalidateFragment } from './fragments/cache-fragment.js';
 import { resolveTtl } from './entries/resolve-ttl.js';
-import { assertDelta, assertGlob, assertRetry } from './cache-arguments.js';
+import { assertDelta, assertGlob, assertKeyList, assertRetry, assertTags, entryPairs } from './cache-arguments.js';
 import { CacheArgumentError } from './errors/cache-argument.error.js';
 import { CacheKeyMissingError } from './errors/cache-key-missing.error.js';
 import type { CacheLock } from './lock/cache-lock.js';
@@ -110,7 +111,7 @@ export class CacheService {
     const { keys, guard, stats, options: cache } = this.context;
     const storedKey = keys.entry(key, options?.version);
     const seconds = resolveTtl(ttl, cache.defaultTtl);
-    const tags = uniqueTags(this.context, options?.tags);
+    const tags = uniqueTags(this.context, 'add', options?.tags);
     const encoded = await this.io.prepare(key, value, tags, false);
     if (!encoded) return false;
     if (seconds === 0) return !(await this.has(key, options));
@@ -138,7 +139,7 @@ export class CacheService {
   /** Returns the found keys and their values (missing keys are absent from the map). */
   async getMany<T = unknown>(keys: readonly string[], options?: VersionOption): Promise<Map<string, T>> {
     const { keys: layout, guard, store, stats } = this.context;
-    const storedKeys = keys.map((key) => layout.entry(key, options?.version));
+    const storedKeys = assertKeyList('getMany', keys).map((key) => layout.entry(key, options?.version));
     const data = await guard.run(
       'getMany',
       () => store.getMany(storedKeys),
@@ -164,7 +165,7 @@ export class CacheService {
     options?: SetOptions,
   ): Promise<string[]> {
     const { keys, guard, store, stats, options: cache } = this.context;
-    const pairs = Symbol.iterator in entries ? [...entries] : Object.entries(entries);
+    const pairs = entryPairs(entries);
     const seconds = resolveTtl(ttl, cache.defaultTtl);
     const storedKeys = pairs.map(([key]) => keys.entry(key, options?.version));
     if (seconds === 0) {
@@ -174,7 +175,7 @@ export class CacheService {
       );
       return [];
     }
-    const tags = uniqueTags(this.context, options?.tags);
+    const tags = uniqueTags(this.context, 'setMany', options?.tags);
     const prepared = await Promise.all(pairs.map(([key, value]) => this.io.prepare(key, value, tags)));
     const tokens = prepared.some(Boolean) ? await tagTokens(this.context, tags) : {};
     const encoded = prepared.map((value, i) => value && this.io.finish(pairs[i]![0], value, tokens));
@@ -208,7 +209,7 @@ export class CacheService {
 
   /** Deletes many keys; returns how many existed. */
   async deleteMany(keys: readonly string[], options?: VersionOption): Promise<number> {
-    const storedKeys = keys.map((key) => this.context.keys.entry(key, options?.version));
+    const storedKeys = assertKeyList('deleteMany', keys).map((key) => this.context.keys.entry(key, options?.version));
     const count = await this.context.guard.run(
       'deleteMany',
       () => this.context.store.deleteMany(storedKeys),
@@ -366,7 +367,8 @@ export class CacheService {
    * @example await cache.invalidateTags(['recipes', `recipe:${id}`], { retry: true })
    */
   async invalidateTags(tags: readonly string[], options?: InvalidateTagsOptions): Promise<void> {
-    await this.context.pending.invalidate(tags, assertRetry(options?.retry));
+    const checked = assertTags('invalidateTags', tags, true) as readonly string[];
+    await this.context.pending.invalidate(checked, assertRetry(options?.retry));
   }
 
   /**
@@ -380,9 +382,11 @@ export class CacheService {
   /**
    * Runs `task` while holding the lock `name`, and releases it afterwards.
    * @throws the task's own error when it fails (a failed release is then logged as a warning, not thrown);
-   *   CacheLockError when the task succeeded but the lock expired before the release.
+   *   CacheLockError when the task succeeded but the lock expired before the release; CacheArgumentError when
+   *   `task` is not a function (before the lock is taken).
    */
   async withLock<T>(name: string, task: () => T | Promise<T>, options?: LockOptions): Promise<T> {
+    if (typeof task !== 'function') throw new CacheArgumentError('withLock', 'task', task, 'a function');
     return runHoldingLock(this.context, await this.lock(name, options), task);
   }
 
@@ -397,6 +401,19 @@ export class CacheService {
   /** Counters since start, and the circuit breaker's state. */
   stats(): CacheStatsSnapshot {
     return this.context.stats.snapshot(this.context.guard.breaker.state);
+  }
+
+  /**
+   * Sizes and bounds of the maps this cache keeps in process memory, to watch memory under load (the names are
+   * listed with {@link InProcessSizes}); the Redis store keeps nothing in process.
+   * @example expect(cache.inProcessSizes().memoryEntries).toEqual({ size: 2, max: 10_000 })
+   */
+  inProcessSizes(): InProcessSizes {
+    return {
+      ...this.coordinator.inProcessSizes(),
+      ...this.context.pending.inProcessSizes(),
+      ...this.context.store.inProcessSizes(),
+    };
   }
 
   /**

@@ -13,9 +13,12 @@ export type { CacheModuleOptions, CacheOptions, KeyFunction } from './cache-opti
 export { CACHE_DEFAULTS } from './cache-options.js';
 export { CACHE_LOGGER, CACHE_MODULE_OPTIONS, DEFAULT_CACHE_NAME } from './cache.constants.js';
 export type { CacheStatsSnapshot } from './cache-stats.js';
+export type { InProcessSize, InProcessSizes } from './in-process-sizes.js';
 export type { BreakerState } from './faults/circuit-breaker.js';
 export { isConnectivityError } from './faults/connectivity-error.js';
 export { whenReady } from './connection/redis-connections.js';
+export { withinCommandTimeout } from './connection/command-timeout.js';
+export { CommandTimeoutError } from './errors/command-timeout.error.js';
 export type { CacheCodec } from './codec/cache-codec.interface.js';
 export { jsonCodec } from './codec/json.codec.js';
 export { msgpackCodec } from './codec/msgpack.codec.js';

@@ -129,6 +129,38 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
       expect(cache.stats().invalidationsPending).toBe(2);
     });
 
+    // Found by the invalidation race fuzzer (scenario 4): Redis came back while the flight was loading, so the
+    // invalidation landed instead of being queued, and the joiner used to be served the flight's old value.
+    it('does not give a joiner the value of a flight that went without Redis when this process invalidated one of its tags after the flight started, even once the DEL landed', async () => {
+      const cache = await stalledCache();
+      await server.signal('SIGSTOP');
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let flightRuns = 0;
+      const flight = cache.getOrSet(
+        'k',
+        async () => {
+          flightRuns++;
+          await gate;
+          return 'old';
+        },
+        { tags: ['recipes'] },
+      );
+      // The flight's read times out: it loads without Redis, and holds its (old) rows at the gate.
+      await waitFor(() => flightRuns === 1, 5_000, 'the flight did not start its loader');
+      await server.signal('SIGCONT');
+      // A write commits and invalidates the tag; Redis answers again, so the DEL lands and nothing is pending.
+      const queuedBefore = cache.stats().invalidationsQueued;
+      await cache.invalidateTags(['recipes'], { retry: true });
+      expect(cache.stats()).toMatchObject({ invalidationsQueued: queuedBefore, invalidationsPending: 0 });
+
+      const joiner = cache.getOrSet('k', () => 'new', { tags: ['recipes'] });
+      release();
+
+      expect(await flight).toBe('old');
+      expect(await joiner).toBe('new');
+    });
+
     it('with failOpen: false, rejects after one command timeout without running the loader', async () => {
       const cache = createCache(
         { url: server.url, keyPrefix: uniquePrefix('gos-strict'), commandTimeout: COMMAND_TIMEOUT_MS, failOpen: false },

@@ -42,6 +42,12 @@ class KeyedPages {
     return { variant: req.headers['x-variant'] ?? null, n: runs.hit(req.originalUrl) };
   }
 
+  @Get('search')
+  @CachePage({ ttl: 60, queryParams: ['q'] })
+  search(@Req() req: Request) {
+    return { q: req.query.q ?? null, n: runs.hit(`search:${String(req.query.q)}`) };
+  }
+
   @Get('keyed/:id')
   @CachePage(60)
   @CacheKey('shared-key')
@@ -149,6 +155,17 @@ describe.each<StoreKind>(['redis', 'memory'])('@CachePage TTLs and keys with the
       expectMiss(await get(`${path}&other=1`).expect(200));
       expectMiss(await get(path).set('Host', 'example.com').expect(200));
       expectHit(await get(path).set('Host', 'example.com').expect(200));
+    });
+
+    it('keys only by the parameters a route reads (queryParams): junk ones share its page', async () => {
+      const q = `q${++sequence}`;
+      expectMiss(await get(`/django/search?q=${q}`).expect(200));
+      for (const junk of [`q=${q}&utm_source=x`, `junk=1&q=${q}`, `q=${q}&%E0%A4%A=1`, `q=${q}&x[y]=1`]) {
+        expectHit(await get(`/django/search?${junk}`).expect(200));
+      }
+      expectMiss(await get(`/django/search?q=${q}x`).expect(200));
+      expectMiss(await get(`/django/search?q=${q}&q=2`).expect(200));
+      expect(runs.of(`search:${q}`)).toBe(1);
     });
 
     it('uses an explicit @CacheKey instead of the URL', async () => {

@@ -184,6 +184,16 @@ describe.each<StoreKind>(['redis', 'memory'])('@CachePage with the %s store (str
       expect(real.body.host).toBe('example.com');
     });
 
+    it('bypasses a Host with anything after its name and port, which would key the page as another URL', async () => {
+      const path = fresh('/strict/plain');
+      // `example.com:8080/strict` + `/strict/plain` is the key of `/strict/strict/plain` on example.com:8080.
+      for (const host of ['example.com:8080/strict', 'example.com:8080?x=', 'example.com:abc', 'a@example.com']) {
+        expectBypass(await get(path).set('Host', host).expect(200));
+      }
+      expectMiss(await get(path).set('Host', 'example.com:8080').expect(200));
+      expectHit(await get(path).set('Host', 'example.com:8080').expect(200));
+    });
+
     it('accepts subdomains of a ".domain" pattern, each under its own key', async () => {
       const path = fresh('/strict/plain');
       expectMiss(await get(path).set('Host', 'shop.example.org').expect(200));

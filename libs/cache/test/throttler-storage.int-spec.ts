@@ -33,11 +33,9 @@ describe('CacheThrottlerStorage behind ThrottlerGuard, in two app processes', ()
   let build: NodeBuild;
   let apps: NodeApp[] = [];
 
-  beforeAll(() => {
-    build = NodeBuild.create([APP_ENTRY]);
+  beforeAll(async () => {
+    build = await NodeBuild.create([APP_ENTRY]);
   });
-
-  afterAll(() => build.dispose());
 
   async function startApps(env: Record<string, string>, count = 2): Promise<void> {
     apps = await Promise.all(Array.from({ length: count }, () => build.start(APP_ENTRY, env)));

@@ -39,6 +39,7 @@ describe('findUnencodable', () => {
     ['a cycle through an object', cyclic, 'value.self is a circular reference'],
     ['a cycle through an array', cyclicArray, 'value[1] is a circular reference'],
     ['a deep cycle', deepCycle, 'value.a.b[0].c.back is a circular reference'],
+    ['an invalid Date', { at: new Date(Number.NaN) }, 'value.at is an invalid Date'],
   ])('rejects %s under both codecs', (_, value, reason) => {
     expect(findUnencodable(value, JSON_CAN)).toBe(reason);
     expect(findUnencodable(value, MSGPACK_CAN)).toBe(reason);

@@ -23,7 +23,9 @@ export function findUnencodable(value: unknown, can: CodecCapabilities): string 
       case 'number':
         return can.nonFiniteNumbers || Number.isFinite(node) ? undefined : `${path} is ${node}`;
       case 'object': {
-        if (node === null || node instanceof Date) return undefined;
+        if (node === null) return undefined;
+        // An invalid Date has no time to encode: both codecs would store null in its place.
+        if (node instanceof Date) return Number.isNaN(node.getTime()) ? `${path} is an invalid Date` : undefined;
         if (Buffer.isBuffer(node) || ArrayBuffer.isView(node)) return can.binary ? undefined : `${path} is binary data`;
         if (ancestors.has(node)) return `${path} is a circular reference`;
         if ((node instanceof Map || node instanceof Set) && !can.mapsAndSets) {

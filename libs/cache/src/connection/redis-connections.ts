@@ -2,11 +2,16 @@ import type { LoggerService } from '@nestjs/common';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { ResolvedCacheOptions } from '../cache-options.js';
 import { CACHE_DEFAULTS } from '../cache-options.js';
+import { withinCommandTimeout } from './command-timeout.js';
 
 const CONNECT_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
 // ioredis waits this long for a closing socket before destroying it (2 s by default), which delays shutdown.
 const DISCONNECT_TIMEOUT_MS = 200;
+// The store times its own commands (`withinCommandTimeout`): ioredis's timer fires before replies already received
+// are read, so it must not beat the store's after a busy event loop. It stays as a safety net for commands sent on
+// the raw client (`CacheService.client`), which callers bound with `withinCommandTimeout` themselves.
+const RAW_COMMAND_TIMEOUT_FACTOR = 10;
 
 /** A client handed to a cache, and how to give it back. */
 export interface RedisLease {
@@ -38,7 +43,7 @@ export function whenReady(client: Redis | Cluster, timeoutMs: number): Promise<b
  * A client is quit when its last cache releases it; a client passed in by the user is never quit.
  */
 export class RedisConnections {
-  private readonly shared = new Map<string, { client: Redis | Cluster; users: number }>();
+  private readonly shared = new Map<string, { client: Redis | Cluster; users: number; commandTimeout: number }>();
   private unshared = 0;
 
   constructor(private readonly logger: LoggerService) {}
@@ -55,7 +60,7 @@ export class RedisConnections {
       : JSON.stringify([connection, options.commandTimeout]);
     let slot = this.shared.get(id);
     if (!slot) {
-      slot = { client: this.open(options), users: 0 };
+      slot = { client: this.open(options), users: 0, commandTimeout: options.commandTimeout };
       this.shared.set(id, slot);
     }
     slot.users++;
@@ -70,7 +75,7 @@ export class RedisConnections {
         client.off('ready', onReady);
         if (--slot.users === 0) {
           this.shared.delete(id);
-          await quit(client);
+          await quit(client, slot.commandTimeout);
         }
       },
     };
@@ -78,20 +83,21 @@ export class RedisConnections {
 
   /** Quits every client this registry opened. */
   async closeAll(): Promise<void> {
-    const clients = [...this.shared.values()].map((slot) => slot.client);
+    const slots = [...this.shared.values()];
     this.shared.clear();
-    await Promise.all(clients.map(quit));
+    await Promise.all(slots.map((slot) => quit(slot.client, slot.commandTimeout)));
   }
 
   private open(options: ResolvedCacheOptions): Redis | Cluster {
     const { connection, commandTimeout, name } = options;
     // Fail fast instead of ioredis's defaults: no offline queue (a command issued while disconnected rejects
-    // at once), no replay of in-flight commands after a reconnect, a timeout on every command, and a capped
-    // reconnect backoff so recovery is noticed within two seconds.
+    // at once), no replay of in-flight commands after a reconnect, a timeout on every command (the store's own,
+    // and a safety net here for raw commands), and a capped reconnect backoff so recovery is noticed within two
+    // seconds.
     const safe: RedisOptions = {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
-      commandTimeout,
+      commandTimeout: commandTimeout * RAW_COMMAND_TIMEOUT_FACTOR,
       connectTimeout: CONNECT_TIMEOUT_MS,
       disconnectTimeout: DISCONNECT_TIMEOUT_MS,
       retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
@@ -121,10 +127,11 @@ export class RedisConnections {
   }
 }
 
-async function quit(client: Redis | Cluster): Promise<void> {
+// QUIT on a stalled server would wait for the raw commands' safety net: bounded by the cache's timeout instead.
+async function quit(client: Redis | Cluster, commandTimeout: number): Promise<void> {
   if (client.status === 'end') return;
   try {
-    await client.quit();
+    await withinCommandTimeout(client.quit(), commandTimeout);
   } catch {
     client.disconnect();
   }

@@ -1,6 +1,8 @@
 import type { CacheContext } from './cache-context.js';
+import type { InProcessSizes } from '../in-process-sizes.js';
 import { CacheUnavailableError } from '../errors/cache-unavailable.error.js';
 import { errorMessage } from '../errors/error-message.js';
+import { MAX_REMEMBERED_INVALIDATIONS, RecentInvalidations } from './recent-invalidations.js';
 
 const OPERATION = 'invalidateTags';
 const FIRST_RETRY_MS = 50;
@@ -20,6 +22,8 @@ export class PendingInvalidations {
   // Tag → sequence number of the latest invalidation of it that failed: a DEL that started before that
   // invalidation was made cannot stand for it, even if it lands after.
   private readonly pending = new Map<string, number>();
+  // Every invalidation this process made, landed or queued, for values loaded without Redis (`invalidatedSince`).
+  private readonly recent = new RecentInvalidations();
   private sequence = 0;
   private delayMs = FIRST_RETRY_MS;
   private timer: NodeJS.Timeout | undefined;
@@ -40,14 +44,25 @@ export class PendingInvalidations {
     return this.pending.size > 0 && tags.some((tag) => this.pending.has(tag));
   }
 
-  /** A point in this process's sequence of queued invalidations, for `queuedSince`. */
+  /** One entry per tag whose invalidation is waiting for Redis; the tags invalidated lately (bounded). */
+  inProcessSizes(): InProcessSizes {
+    return {
+      pendingInvalidations: { size: this.pending.size, max: null },
+      recentInvalidations: { size: this.recent.size, max: MAX_REMEMBERED_INVALIDATIONS },
+    };
+  }
+
+  /** A point in this process's sequence of invalidations, for `invalidatedSince`. */
   get mark(): number {
     return this.sequence;
   }
 
-  /** True when one of `tags` is pending from an invalidation queued after `mark` was taken. */
-  queuedSince(tags: readonly string[], mark: number): boolean {
-    return this.pending.size > 0 && tags.some((tag) => (this.pending.get(tag) ?? 0) > mark);
+  /**
+   * True when this process invalidated one of `tags` after `mark` was taken, whether the DEL landed or was queued:
+   * a value loaded since then, without Redis to check its tokens, may predate that invalidation.
+   */
+  invalidatedSince(tags: readonly string[], mark: number): boolean {
+    return this.recent.since(tags, mark);
   }
 
   /**
@@ -60,6 +75,7 @@ export class PendingInvalidations {
     // Built (and validated) before any I/O: a bad tag deletes nothing.
     const tagKeys = unique.map((tag) => keys.tag(tag));
     if (tagKeys.length === 0) return;
+    this.recent.remember(unique, ++this.sequence);
     const before = this.sequence;
     try {
       await guard.runStrict(OPERATION, () => store.deleteMany(tagKeys));

@@ -29,8 +29,13 @@ describe('resolveTtl', () => {
     expect(() => resolveTtl(ttl as number, 300)).toThrow(CacheTtlError);
   });
 
-  it('names the bad value in the error', () => {
-    expect(() => resolveTtl(-5, 300)).toThrow(/Invalid TTL -5: use a finite number of seconds >= 0/);
+  it.each<[unknown, string]>([
+    [-5, 'Invalid TTL -5: use a finite number of seconds >= 0'],
+    ['60', 'Invalid TTL "60": '],
+    [60n, 'Invalid TTL 60n: '],
+    [{ seconds: 60 }, 'Invalid TTL {"seconds":60}: '],
+  ])('names the bad value %p in the error, as it was given', (ttl, message) => {
+    expect(() => resolveTtl(ttl as number, 300)).toThrow(message);
   });
 
   it('keeps the bad value on the error', () => {

@@ -1,3 +1,4 @@
+import { assertTags } from '../cache-arguments.js';
 import type { CacheContext } from './cache-context.js';
 import type { EntryIO } from './entry-io.js';
 
@@ -5,10 +6,12 @@ import type { EntryIO } from './entry-io.js';
 // pending in this process (PendingInvalidations) reads as invalidated everywhere and is never handed out as a
 // valid token. Store errors propagate: callers run these under the fault guard.
 
-/** Distinct tags, each validated (CacheKeyError) before anything is encoded or written. */
-export function uniqueTags(context: CacheContext, tags: readonly string[] | undefined): string[] {
-  if (!tags?.length) return [];
-  const unique = [...new Set(tags)];
+/**
+ * Distinct tags, validated (CacheArgumentError for a non-array, CacheKeyError for a bad tag) before anything is
+ * encoded or written.
+ */
+export function uniqueTags(context: CacheContext, operation: string, tags: readonly string[] | undefined): string[] {
+  const unique = [...new Set(assertTags(operation, tags))] as string[];
   unique.forEach((tag) => context.keys.tag(tag));
   return unique;
 }
@@ -80,7 +83,7 @@ export async function encodeTagged(
   value: unknown,
   tags: readonly string[] | undefined,
 ): Promise<Buffer | undefined> {
-  const unique = uniqueTags(context, tags);
+  const unique = uniqueTags(context, 'set', tags);
   const encoded = await io.prepare(key, value, unique);
   return encoded && io.finish(key, encoded, await tagTokens(context, unique));
 }

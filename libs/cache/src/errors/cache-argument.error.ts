@@ -1,4 +1,5 @@
 import { CacheError } from './cache.error.js';
+import { describeValue } from './describe-value.js';
 
 /** Thrown when an argument of a cache call is out of range (a delta, a glob, a duration option). */
 export class CacheArgumentError extends CacheError {
@@ -8,8 +9,6 @@ export class CacheArgumentError extends CacheError {
     readonly value: unknown,
     expected: string,
   ) {
-    super(
-      `${operation}: invalid ${argument} ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; expected ${expected}.`,
-    );
+    super(`${operation}: invalid ${argument} ${describeValue(value)}; expected ${expected}.`);
   }
 }

@@ -1,4 +1,5 @@
 import { CacheError } from './cache.error.js';
+import { describeValue } from './describe-value.js';
 
 /** Thrown when a key is not a non-empty string, or holds control characters. Nothing is read or written. */
 export class CacheKeyError extends CacheError {
@@ -6,6 +7,6 @@ export class CacheKeyError extends CacheError {
     readonly key: unknown,
     reason: string,
   ) {
-    super(`Invalid cache key ${typeof key === 'string' ? JSON.stringify(key) : `(${typeof key})`}: ${reason}.`);
+    super(`Invalid cache key ${describeValue(key)}${typeof key === 'string' ? '' : ` (${typeof key})`}: ${reason}.`);
   }
 }

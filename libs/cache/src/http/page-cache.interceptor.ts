@@ -9,7 +9,7 @@ import type { PageFill, PageRequest } from './page-fill.js';
 import { applyRouteHeaders, CACHE_STATUS_HEADER, replayPage } from './page-replay.js';
 import { readPageRoute, type CachePageOptions, type PageRoute, type RouteHandler } from './page-route.js';
 import { isStrongEtag, resolvePageTtl, strongEtag, unstorableReason, type CapturedResponse } from './page-rules.js';
-import { absolutePageUrl, isAllowedHost } from './page-url.js';
+import { absolutePageUrl, isAllowedHost, keepingOnly, type QueryRules } from './page-url.js';
 import { captureResponse, onResponseHead } from './response-capture.js';
 import { addServerTiming, cacheTimingMetric } from './server-timing.js';
 
@@ -27,6 +27,7 @@ import { addServerTiming, cacheTimingMetric } from './server-timing.js';
 @Injectable()
 export class PageCacheInterceptor implements NestInterceptor {
   private readonly routes = new WeakMap<RouteHandler, Map<Type, PageRoute | null>>();
+  private readonly routeQueryRules = new WeakMap<Readonly<CachePageOptions>, QueryRules>();
 
   constructor(
     protected readonly reflector: Reflector,
@@ -85,22 +86,24 @@ export class PageCacheInterceptor implements NestInterceptor {
 
   /**
    * Whether a GET or HEAD is looked up and may be stored. By default: not when it carries Authorization,
-   * unless the route varies on it (RFC 9111 §3.5), and only for the allowed hosts, read as `req.hostname`
-   * reads them (X-Forwarded-Host only under Express's `trust proxy`).
+   * unless the route varies on it (RFC 9111 §3.5), and only for the allowed hosts, read as `req.host` reads
+   * them (X-Forwarded-Host only under Express's `trust proxy`) and checked whole, port included: the page key
+   * is built from that value.
    */
   protected isRequestCacheable(request: Request, route: PageRoute): boolean {
     if (request.headers.authorization !== undefined && !route.varyOnAuthorization) return false;
-    return isAllowedHost(request.hostname, this.pageCache.options.allowedHosts);
+    return isAllowedHost(request.host, this.pageCache.options.allowedHosts);
   }
 
   /**
    * What identifies the page before Vary: the explicit `@CacheKey`, else the absolute URL (scheme, host with
-   * port, path, and the query without ignored parameters, sorted when configured).
+   * port, path, and the query without ignored parameters or those the route's `queryParams` leaves out, sorted
+   * when configured).
    */
   protected trackBy(request: Request, route: PageRoute): PageIdentity {
     if (route.key !== undefined) return { key: typeof route.key === 'function' ? route.key(request) : route.key };
     const parts = { protocol: request.protocol, host: request.host ?? '', target: request.originalUrl };
-    return { url: absolutePageUrl(parts, this.pageCache.options.query) };
+    return { url: absolutePageUrl(parts, this.queryRules(route.page)) };
   }
 
   /**
@@ -174,6 +177,17 @@ export class PageCacheInterceptor implements NestInterceptor {
       staleWhileRevalidate: page.staleWhileRevalidate ?? 0,
       authorized: request.headers.authorization !== undefined,
     };
+  }
+
+  private queryRules(page: Readonly<CachePageOptions> | undefined): QueryRules {
+    const rules = this.pageCache.options.query;
+    if (!page?.queryParams) return rules;
+    let routeRules = this.routeQueryRules.get(page);
+    if (!routeRules) {
+      routeRules = keepingOnly(rules, page.queryParams);
+      this.routeQueryRules.set(page, routeRules);
+    }
+    return routeRules;
   }
 
   private route(context: ExecutionContext): PageRoute | undefined {

@@ -4,6 +4,7 @@ import { PAGE_CACHE_OPTIONS } from '../cache.constants.js';
 import { CacheRegistry } from '../cache.registry.js';
 import { CacheArgumentError } from '../errors/cache-argument.error.js';
 import { CacheConfigError } from '../errors/cache-config.error.js';
+import type { InProcessSize, InProcessSizes } from '../in-process-sizes.js';
 import { pageKeys, type PageIdentity } from '../keys/page-key.js';
 import type { PageCacheOptions } from './page-cache-options.interface.js';
 import { resolvePageCacheOptions, type ResolvedPageCacheOptions } from './page-cache-options.js';
@@ -11,7 +12,7 @@ import type { PageRequest } from './page-fill.js';
 import { PageLookups, type PageLookup } from './page-lookup.js';
 import { PageStore } from './page-store.js';
 import { absolutePageUrl, parseAbsoluteUrl } from './page-url.js';
-import { VaryMemo } from './vary-memo.js';
+import { MAX_LEARNED_VARY_LISTS, VaryMemo } from './vary-memo.js';
 
 /** Options of `PageCache.invalidate` and `invalidateKey`. */
 export interface PageInvalidateOptions {
@@ -68,6 +69,24 @@ export class PageCache implements OnModuleInit {
     if (typeof key !== 'string' || !key)
       throw new CacheArgumentError('PageCache.invalidateKey', 'key', key, 'a non-empty string');
     return this.drop({ key }, options.cache);
+  }
+
+  /**
+   * Sizes and bounds of the page cache's in-process maps, to watch memory under load:
+   * - `learnedVaryLists`: the Vary header lists learned per page, bounded by 10,000 (the oldest is dropped);
+   * - `pageStores`: one per cache that stores pages, bounded by the caches `CacheModule` configures;
+   * - per cache `<name>`, `pageFlights.<name>` (requests sharing one page read or fill), `pageRefreshes.<name>`
+   *   (pages refreshed in the background) and `varyReads.<name>` (shared reads of a page's Vary list), all
+   *   `max: null`: one entry per page with requests in progress, so bounded by the requests in flight.
+   * @example expect(pageCache.inProcessSizes().learnedVaryLists.size).toBeLessThanOrEqual(10_000)
+   */
+  inProcessSizes(): InProcessSizes {
+    let sizes: Record<string, InProcessSize> = {
+      learnedVaryLists: { size: this.memo.size, max: MAX_LEARNED_VARY_LISTS },
+      pageStores: { size: this.stores.size, max: this.caches().names().length },
+    };
+    for (const store of this.stores.values()) sizes = { ...sizes, ...store.inProcessSizes() };
+    return sizes;
   }
 
   /** @internal Finds the page for a request, or hands it a fill. */

@@ -12,6 +12,12 @@ export type PageLookup =
 
 const NO_NAMES: readonly string[] = [];
 
+/** One check of a flight's page tokens, usable by the requests that joined the flight before it was sent. */
+interface TokenCheck {
+  readonly sentAfter: number;
+  readonly current: Promise<boolean | undefined>;
+}
+
 /**
  * Finds the page for a request: one read, shared by the requests of this process that want the same variant at
  * the same time; one handler run per cold variant, the others waiting for its page (at most
@@ -22,6 +28,12 @@ const NO_NAMES: readonly string[] = [];
  * @internal
  */
 export class PageLookups {
+  // Orders joins and token checks: a check sent after a request joined also covers the invalidations made before.
+  private joins = 0;
+  private readonly checks = new WeakMap<Flight, TokenCheck>();
+  // Where the process's invalidations stood when each flight started, for joiners whose token check faulted.
+  private readonly marks = new WeakMap<Flight, number>();
+
   constructor(private readonly memo: VaryMemo) {}
 
   /** Finds the page for a request in `store`, or hands the request a fill. */
@@ -44,13 +56,14 @@ export class PageLookups {
     keys: PageKeys,
     names: readonly string[] | undefined,
     guard: CallGuard,
+    mayRetry = true,
   ): Promise<PageLookup> {
     // Nothing can be stored for an authorized request unless the response varied on Authorization.
     const readable = names !== undefined && (!request.authorized || names.includes('authorization'));
     const used = names ?? NO_NAMES;
     const entryKey = pageEntryKey(keys.idHash, request.keyPrefix, 'GET', varyHash(used, request.headers));
     const flight = store.flights.get(entryKey);
-    if (flight) return this.join(store, request, keys, flight, guard);
+    if (flight) return this.join(store, request, keys, flight, guard, mayRetry);
     // After a fault (reading the Vary list) nothing is read or stored: no page for other requests to wait for.
     if (guard.hasFaulted) return this.fill(store, request, keys, guard);
     const read: Promise<PageRead> = readable
@@ -61,6 +74,7 @@ export class PageLookups {
       return read.then((outcome) => this.served(store, outcome, request) ?? this.fill(store, request, keys, guard));
     }
     const leader = newFlight();
+    this.marks.set(leader, store.invalidationMark);
     store.flights.set(entryKey, leader);
     return read.then(
       (outcome) => this.lead(store, request, keys, entryKey, leader, outcome, guard),
@@ -132,9 +146,25 @@ export class PageLookups {
     keys: PageKeys,
     flight: Flight,
     guard: CallGuard,
+    mayRetry = true,
   ): Promise<PageLookup> {
-    return flight.promise.then((shared) => {
+    const joined = ++this.joins;
+    return flight.promise.then(async (shared) => {
       if (shared && applies(shared, request, keys)) {
+        // The flight took its tokens before this request arrived: an invalidation in between must not be missed.
+        const current = await this.tokensCurrent(store, flight, shared, joined);
+        if (current === false) {
+          if (!mayRetry) return this.fill(store, request, keys, guard);
+          // Looked up again without this flight: the requests it outdated share one new flight, not one each.
+          if (store.flights.get(shared.entryKey) === flight) store.flights.delete(shared.entryKey);
+          return this.lookupWith(store, request, keys, shared.entry.varyNames, guard, false);
+        }
+        if (current === undefined && store.invalidatedSince(request.tags, this.marks.get(flight) ?? -1)) {
+          // Redis cannot tell, and this process invalidated one of the tags since the flight started: computed
+          // again, without Redis (the check's fault says it is unreachable).
+          guard.fault();
+          return this.fill(store, request, keys, guard);
+        }
         if (shared.stale) store.stats.staleServes++;
         else store.stats.hits++;
         return { status: shared.stale ? 'stale' : 'hit', entry: shared.entry };
@@ -143,6 +173,26 @@ export class PageLookups {
       // The page the flight produced is another variant, or none: this request computes its own.
       return this.fill(store, request, keys, guard);
     });
+  }
+
+  /**
+   * Whether the shared page's tags still have its tokens, for a request that joined at `joined`: one read of the
+   * tokens per flight serves every request that had joined before it was sent (a burst of joiners costs one
+   * MGET); a request that joins later (the flight stays open until its page is written) sends another.
+   */
+  private tokensCurrent(
+    store: PageStore,
+    flight: Flight,
+    shared: Shared,
+    joined: number,
+  ): Promise<boolean | undefined> {
+    const tokens = shared.entry.tags;
+    if (tokens === undefined || Object.keys(tokens).length === 0) return Promise.resolve(true);
+    const sent = this.checks.get(flight);
+    if (sent && sent.sentAfter > joined) return sent.current;
+    const check = { sentAfter: ++this.joins, current: store.tokensCurrent(tokens) };
+    this.checks.set(flight, check);
+    return check.current;
   }
 
   private served(store: PageStore, outcome: PageRead, request: PageRequest): PageLookup | undefined {

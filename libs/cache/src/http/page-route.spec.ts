@@ -103,6 +103,8 @@ describe('page routes', () => {
       ['a keyPrefix with a control character', () => CachePage({ keyPrefix: 'a\tb' })],
       ['an empty tag', () => CachePage({ tags: [''] })],
       ['tags that are not a list', () => CachePage({ tags: 'recipes' as unknown as string[] })],
+      ['queryParams that are not a list', () => CachePage({ queryParams: 'q' as unknown as string[] })],
+      ['an empty query parameter name', () => CachePage({ queryParams: ['q', ''] })],
       ['null options', () => CachePage(null as unknown as CachePageOptions)],
       ['a header name with a space', () => VaryOnHeaders('Accept Language')],
       ['a * header name', () => VaryOnHeaders('*')],
@@ -117,6 +119,7 @@ describe('page routes', () => {
       ['a null ttl', () => CachePage({ ttl: null })],
       ['fractional seconds', () => CachePage({ ttl: 0.25, staleWhileRevalidate: 0.5 })],
       ['a tag function', () => CachePage({ tags: () => ['a'] })],
+      ['no query parameters', () => CachePage({ queryParams: [] })],
       ['several header names', () => VaryOnHeaders('Accept-Language', 'X-Tenant')],
     ])('accepts %s', (_, decorate) => {
       expect(decorate).not.toThrow();

@@ -35,6 +35,12 @@ export interface CachePageOptions {
   tags?: readonly string[] | ((request: Request) => readonly string[]);
   /** Seconds after expiry during which the stale page is served while one request refreshes it. @default 0 */
   staleWhileRevalidate?: number;
+  /**
+   * The query parameters the page reads: only they key it (after `PageCacheModule`'s `ignoredQueryParams`), so
+   * junk parameters share the page instead of storing a copy each. `[]`: the page ignores its query string.
+   * @default every parameter, as sent
+   */
+  queryParams?: readonly string[];
 }
 
 /** What `@CacheKey` takes: a fixed key, or one computed from the request. */
@@ -65,10 +71,10 @@ export function cachePageOptions(options: number | CachePageOptions): Readonly<C
       '@CachePage',
       'options',
       options,
-      'seconds, or { ttl, cache, keyPrefix, tags, staleWhileRevalidate }',
+      'seconds, or { ttl, cache, keyPrefix, tags, staleWhileRevalidate, queryParams }',
     );
   }
-  const { ttl, cache, keyPrefix, tags, staleWhileRevalidate } = resolved;
+  const { ttl, cache, keyPrefix, tags, staleWhileRevalidate, queryParams } = resolved;
   if (ttl !== undefined && ttl !== null && !isSeconds(ttl)) {
     throw new CacheArgumentError('@CachePage', 'ttl', ttl, 'seconds >= 0, or null for never');
   }
@@ -84,7 +90,14 @@ export function cachePageOptions(options: number | CachePageOptions): Readonly<C
   if (tags !== undefined && typeof tags !== 'function' && !(Array.isArray(tags) && tags.every(isNonEmptyString))) {
     throw new CacheArgumentError('@CachePage', 'tags', tags, 'an array of non-empty strings, or (request) => string[]');
   }
-  return Object.freeze({ ...resolved, ...(Array.isArray(tags) ? { tags: Object.freeze([...new Set(tags)]) } : {}) });
+  if (queryParams !== undefined && !(Array.isArray(queryParams) && queryParams.every(isNonEmptyString))) {
+    throw new CacheArgumentError('@CachePage', 'queryParams', queryParams, 'an array of parameter names ([] for none)');
+  }
+  return Object.freeze({
+    ...resolved,
+    ...(Array.isArray(tags) ? { tags: Object.freeze([...new Set(tags)]) } : {}),
+    ...(queryParams ? { queryParams: Object.freeze([...queryParams]) } : {}),
+  });
 }
 
 /** Validates `@CacheControl`'s options and returns them as directives. */

@@ -1,8 +1,9 @@
 import type { CacheService } from '../cache.service.js';
 import type { CacheContext } from '../entries/cache-context.js';
 import { CacheDecodeError } from '../errors/cache-decode.error.js';
-import { ensureTokens, readWithTokens, stillWritable } from '../entries/tag-tokens.js';
+import { ensureTokens, readTokens, readWithTokens, stillWritable } from '../entries/tag-tokens.js';
 import { CallGuard } from '../faults/call-guard.js';
+import type { InProcessSizes } from '../in-process-sizes.js';
 import type { StoreGuard } from '../faults/fault-guard.js';
 import { pagePattern } from '../keys/page-key.js';
 import { newToken } from '../store/base-cache-store.js';
@@ -66,6 +67,16 @@ export class PageStore {
     return this.context.logger;
   }
 
+  /** Requests in progress on this cache's pages: shared reads and fills, background refreshes, Vary list reads. */
+  inProcessSizes(): InProcessSizes {
+    const cache = this.options.name;
+    return {
+      [`pageFlights.${cache}`]: { size: this.flights.size, max: null },
+      [`pageRefreshes.${cache}`]: { size: this.refreshing.size, max: null },
+      [`varyReads.${cache}`]: { size: this.learning.size, max: null },
+    };
+  }
+
   /** A guard for the commands of one request: after its first fault, the rest of them are not sent. */
   callGuard(): CallGuard {
     return new CallGuard(this.context.guard, this.context.options);
@@ -120,6 +131,28 @@ export class PageStore {
     return guard
       .run(OPERATION, () => ensureTokens(this.context, tags), nothing)
       .then((tokens) => tokens && Object.fromEntries(tags.map((tag, i) => [tag, tokens[i]!])));
+  }
+
+  /**
+   * Whether the tags still have these tokens (the page of a flight, for a request that joined it); undefined when
+   * Redis cannot tell (the read met a fault). A tag pending invalidation here has no token: false.
+   */
+  tokensCurrent(tokens: Readonly<Record<string, string>>): Promise<boolean | undefined> {
+    const tags = Object.keys(tokens);
+    const guard = this.callGuard();
+    return guard
+      .run(OPERATION, () => readTokens(this.context, tags), nothing)
+      .then((current) => (current === undefined ? undefined : tags.every((tag, i) => current[i] === tokens[tag])));
+  }
+
+  /** Where this process's sequence of tag invalidations stands now, for `invalidatedSince`. */
+  get invalidationMark(): number {
+    return this.context.pending.mark;
+  }
+
+  /** Whether this process invalidated one of `tags` after `mark` (the DEL landed or was queued). */
+  invalidatedSince(tags: readonly string[], mark: number): boolean {
+    return this.context.pending.invalidatedSince(tags, mark);
   }
 
   /** Whether tokens captured before the handler ran may still be stored (no tag went pending meanwhile). */

@@ -1,6 +1,7 @@
 import {
   absolutePageUrl,
   isAllowedHost,
+  keepingOnly,
   normalizeQuery,
   parseAbsoluteUrl,
   queryRules,
@@ -28,6 +29,9 @@ describe('page-url', () => {
       ['keeps values as sent', 'q=a%20b&q=a+b', SORTED, 'q=a%20b&q=a+b'],
       ['drops, then sorts', 'utm_id=1&z=1&fbclid=2&a=1', BOTH, 'a=1&z=1'],
       ['returns nothing when everything is dropped', 'utm_id=1&fbclid=2', BOTH, ''],
+      ['keeps only the named parameters', 'x=1&q=a&utm_id=2&q=b', keepingOnly(TRACKERS, ['q', 'utm_id']), 'q=a&q=b'],
+      ['keeps nothing when none is named', 'x=1&q=a&%E0%A4%A=1&q', keepingOnly(EXACT, []), ''],
+      ['matches kept names after percent-decoding', 'q%5B%5D=1&q[]=2', keepingOnly(EXACT, ['q[]']), 'q%5B%5D=1&q[]=2'],
     ])('%s: %j', (_, query, rules, expected) => {
       expect(normalizeQuery(query, rules)).toBe(expected);
     });
@@ -86,6 +90,18 @@ describe('page-url', () => {
       ['exa mple.com', ['*'], false],
       ['example.com/evil', ['*'], false],
       ['example.com', [''], false],
+      // The host as sent, port included: it is part of the page key, so nothing else may follow the name.
+      ['example.com:8000', ['example.com'], true],
+      ['example.com.:8000', ['example.com'], true],
+      ['shop.example.com:443', ['.example.com'], true],
+      ['[::1]:3000', ['[::1]'], true],
+      ['127.0.0.1:3000', ['127.0.0.1'], true],
+      ['example.com:8000/cookbook/recipes', ['*'], false],
+      ['example.com:80?x=/a', ['*'], false],
+      ['example.com:abc', ['*'], false],
+      ['example.com:', ['*'], false],
+      ['evil.test@example.com:80', ['*'], false],
+      ['example.com:80:80', ['*'], false],
     ])('%j under %j: %j', (host, allowed, expected) => {
       expect(isAllowedHost(host, allowed)).toBe(expected);
     });

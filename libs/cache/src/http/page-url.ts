@@ -32,6 +32,12 @@ export function queryRules(ignoredParams: readonly string[], sort: boolean): Que
   return { ignored, sort };
 }
 
+/** `rules` that also drop every parameter not named in `kept` (a route's `queryParams`). */
+export function keepingOnly(rules: QueryRules, kept: readonly string[]): QueryRules {
+  const names = new Set(kept);
+  return { ...rules, ignored: (name) => !names.has(name) || rules.ignored(name) };
+}
+
 /**
  * Drops ignored parameters and empty segments, and sorts the rest when asked; returns the query without `?`.
  * Parameters are kept as sent (their encoding is not rewritten), so distinct values never merge.
@@ -66,16 +72,19 @@ export function parseAbsoluteUrl(url: string): UrlParts | undefined {
 }
 
 /**
- * Django's `validate_host`: whether a request's host name (no port) is one of `allowedHosts`. A pattern is a
+ * Django's `get_host` and `validate_host`: whether a request's host, as sent (a name and an optional port:
+ * `example.com:8000`, `[::1]:3000`), is valid as a whole and its name is one of `allowedHosts`. A pattern is a
  * name (`example.com`), a name with a leading dot for it and its subdomains (`.example.com`), or `*` for any.
- * Names that are not valid host names never match, and a trailing dot is ignored.
+ * A trailing dot is ignored. Anything else after the name (a path, a query, userinfo, a port that is not a number)
+ * refuses the host: page keys are built from the host as sent, and `localhost:80/a` would make a page's key
+ * another URL's.
  */
-export function isAllowedHost(hostname: string | undefined, allowedHosts: readonly string[]): boolean {
-  if (!hostname) return false;
-  const lower = hostname.toLowerCase();
-  if (!VALID_HOST.test(lower)) return false;
-  const host = lower.endsWith('.') ? lower.slice(0, -1) : lower;
-  return allowedHosts.some((pattern) => pattern === '*' || isSameDomain(host, pattern.toLowerCase()));
+export function isAllowedHost(host: string | undefined, allowedHosts: readonly string[]): boolean {
+  if (!host) return false;
+  const name = VALID_HOST.exec(host.toLowerCase())?.[1];
+  if (name === undefined) return false;
+  const domain = name.endsWith('.') ? name.slice(0, -1) : name;
+  return allowedHosts.some((pattern) => pattern === '*' || isSameDomain(domain, pattern.toLowerCase()));
 }
 
 function isSameDomain(host: string, pattern: string): boolean {

@@ -1,4 +1,5 @@
-const MAX_ENTRIES = 10_000;
+/** How many learned Vary lists a process keeps before dropping the oldest. */
+export const MAX_LEARNED_VARY_LISTS = 10_000;
 
 interface Learned {
   readonly names: readonly string[];
@@ -15,6 +16,11 @@ export class VaryMemo {
 
   constructor(private readonly ttlMs: number) {}
 
+  /** Lists held (expired ones included until they are read or pushed out). */
+  get size(): number {
+    return this.learned.size;
+  }
+
   get(key: string, now = Date.now()): readonly string[] | undefined {
     const found = this.learned.get(key);
     if (!found) return undefined;
@@ -27,7 +33,7 @@ export class VaryMemo {
     if (this.ttlMs === 0) return;
     this.learned.delete(key);
     this.learned.set(key, { names, until: now + this.ttlMs });
-    if (this.learned.size > MAX_ENTRIES) this.learned.delete(this.learned.keys().next().value!);
+    if (this.learned.size > MAX_LEARNED_VARY_LISTS) this.learned.delete(this.learned.keys().next().value!);
   }
 
   /** Forgets every list whose key contains `part` (the identity hash of an invalidated page). */

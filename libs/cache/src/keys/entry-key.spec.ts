@@ -23,6 +23,7 @@ describe('normalizeKey', () => {
       ['a key with a tab-like escape written literally', 'a\\tb'],
       ['the first character after the C1 controls (U+00A0)', 'a\u00a0b'],
       ['Latin-1 letters', 'crème brûlée'],
+      ['an emoji (a surrogate pair)', 'pizza 🍕'],
     ])('returns %s unchanged', (_, key) => {
       expect(normalizeKey(key, MAX)).toBe(key);
     });
@@ -31,7 +32,7 @@ describe('normalizeKey', () => {
   describe('rejects with CacheKeyError naming the key', () => {
     it.each<[string, unknown, RegExp]>([
       ['an empty key', '', /Invalid cache key "": keys must not be empty/],
-      ['a number', 42, /Invalid cache key \(number\): keys must be strings/],
+      ['a number', 42, /Invalid cache key 42 \(number\): keys must be strings/],
       ['undefined', undefined, /\(undefined\): keys must be strings/],
       ['null', null, /\(object\): keys must be strings/],
       ['an object', { id: 1 }, /\(object\): keys must be strings/],
@@ -46,6 +47,10 @@ describe('normalizeKey', () => {
       ['CSI (U+009B)', 'a\u009bb', /control characters/],
       ['the last C1 control (U+009F)', 'a\u009fb', /control characters/],
       ['a control character past maxLength', `${'k'.repeat(MAX)}\n`, /control characters/],
+      ['a lone high surrogate', 'a\ud800b', /"a\\ud800b": keys must be well-formed Unicode/],
+      ['a lone low surrogate', 'a\udc00', /well-formed Unicode/],
+      ['a low surrogate before a high one', '\udc00\ud800', /well-formed Unicode/],
+      ['a lone surrogate past maxLength', `${'k'.repeat(MAX)}\ud800`, /well-formed Unicode/],
     ])('%s', (_, key, message) => {
       expect(() => normalizeKey(key, MAX)).toThrow(CacheKeyError);
       expect(() => normalizeKey(key, MAX)).toThrow(message);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CacheOptions } from '../cache-options.interface.js';
 import { resolveCacheOptions } from '../cache-options.js';
+import { CacheArgumentError } from '../errors/cache-argument.error.js';
 import { CacheKeyError } from '../errors/cache-key.error.js';
 import { KeyLayout } from './key-layout.js';
 
@@ -38,6 +39,18 @@ describe('KeyLayout', () => {
       ['a number', 1],
     ])('rejects %s with CacheKeyError', (_, key) => {
       expect(() => layout().entry(key)).toThrow(CacheKeyError);
+    });
+
+    it.each<[string, unknown, RegExp]>([
+      ["a version that spells Stash's own keys", '~tag', /invalid version "~tag"; expected an integer/],
+      ['a version given as text', '2', /invalid version "2"/],
+      ['a fractional version', 1.5, /invalid version 1.5/],
+      ['NaN', Number.NaN, /invalid version NaN/],
+      ['null', null, /invalid version null/],
+    ])('rejects %s with CacheArgumentError, for entries and patterns alike', (_, version, message) => {
+      expect(() => layout().entry('k', version)).toThrow(CacheArgumentError);
+      expect(() => layout().entry('k', version)).toThrow(message);
+      expect(() => layout().pattern('*', version)).toThrow(CacheArgumentError);
     });
 
     it.each<[string, CacheOptions['keyFunction'], string]>([

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ResolvedCacheOptions } from '../cache-options.js';
+import { CacheArgumentError } from '../errors/cache-argument.error.js';
 import { CacheKeyError } from '../errors/cache-key.error.js';
 import { normalizeKey } from './entry-key.js';
 import { escapeGlob } from './glob.js';
@@ -17,8 +18,12 @@ export class KeyLayout {
   }
 
   /** Stored key of a user key at a version (the cache's version when omitted). */
-  entry(key: unknown, version = this.options.version): string {
-    const stored = this.options.keyFunction(normalizeKey(key, this.options.maxKeyLength), this.prefix, version);
+  entry(key: unknown, version: unknown = this.options.version): string {
+    const stored = this.options.keyFunction(
+      normalizeKey(key, this.options.maxKeyLength),
+      this.prefix,
+      assertVersion(version),
+    );
     // The default function always has an integer after the prefix; a custom one is checked on every key.
     if (this.options.customKeyFunction) {
       if (typeof stored !== 'string' || !stored.startsWith(`${this.prefix}:`)) {
@@ -76,8 +81,8 @@ export class KeyLayout {
   }
 
   /** SCAN pattern for a user glob at a version; the prefix and version are escaped, the glob is not. */
-  pattern(glob: string, version = this.options.version): string {
-    return this.options.keyFunction(glob, escapeGlob(this.prefix), version);
+  pattern(glob: string, version: unknown = this.options.version): string {
+    return this.options.keyFunction(glob, escapeGlob(this.prefix), assertVersion(version));
   }
 
   /** The user key of a stored entry key (the stored key itself under a custom key function). */
@@ -86,4 +91,13 @@ export class KeyLayout {
     const head = `${this.prefix}:${version}:`;
     return storedKey.startsWith(head) ? storedKey.slice(head.length) : storedKey;
   }
+}
+
+// A version is part of the stored key: `{ version: '~tag' }` would write into Stash's own keys, and `1.5` or `NaN`
+// into keys no integer version reads.
+function assertVersion(version: unknown): number {
+  if (!Number.isSafeInteger(version)) {
+    throw new CacheArgumentError('cache call', 'version', version, "an integer (leave it out for the cache's version)");
+  }
+  return version as number;
 }

@@ -1,5 +1,6 @@
 import type { CacheEntry } from '../codec/cache-entry.js';
 import type { CacheContext } from '../entries/cache-context.js';
+import type { InProcessSizes } from '../in-process-sizes.js';
 import { EntryIO, type ReadOutcome } from '../entries/entry-io.js';
 import { errorMessage } from '../errors/error-message.js';
 import { CallGuard } from '../faults/call-guard.js';
@@ -14,7 +15,7 @@ const DRAIN_TIMEOUT_MS = 5_000;
 /** A read-or-fill in progress for one stored key, shared by the callers that arrive while it runs. */
 interface Flight {
   readonly served: Promise<Served<unknown>>;
-  /** Where the process's queue of pending tag invalidations stood when the flight started. */
+  /** Where the process's sequence of tag invalidations stood when the flight started. */
   readonly pendingMark: number;
   /**
    * One check, after the flight settles, that its tags were not invalidated while callers joined it; undefined
@@ -44,6 +45,14 @@ export class GetOrSetCoordinator {
     const existing = this.flights.get(plan.storedKey);
     if (existing) return this.join(existing, plan, true);
     return this.start(plan).then((served) => served.value as T);
+  }
+
+  /** One flight per key with a read-or-fill in progress, one refresh per key refreshing in the background. */
+  inProcessSizes(): InProcessSizes {
+    return {
+      getOrSetFlights: { size: this.flights.size, max: null },
+      backgroundRefreshes: { size: this.refreshes.size, max: null },
+    };
   }
 
   /**
@@ -90,9 +99,9 @@ export class GetOrSetCoordinator {
 
   /**
    * Redis could not tell whether the flight's value is still valid (the flight or the check met a fault), and asking
-   * again would cost this caller another command timeout: only the invalidations this process could not send are
-   * seen then (pending, queued since the flight started). When one is, this caller runs its own loader, without
-   * Redis; the others still share the flight's.
+   * again would cost this caller another command timeout: only the invalidations this process made since the flight
+   * started are seen then, queued or landed (Redis may have come back meanwhile). When one is, this caller runs its
+   * own loader, without Redis; the others still share the flight's.
    */
   private async joinUnverified<T>(
     flight: Flight,
@@ -100,7 +109,7 @@ export class GetOrSetCoordinator {
     served: Served<unknown>,
     tags: readonly string[],
   ): Promise<T> {
-    if (!this.context.pending.queuedSince(tags, flight.pendingMark)) return served.value as T;
+    if (!this.context.pending.invalidatedSince(tags, flight.pendingMark)) return served.value as T;
     return (await new GetOrSetAttempt(this.context, plan).loadWithoutRedis()).value;
   }
 

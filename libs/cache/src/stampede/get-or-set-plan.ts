@@ -1,6 +1,7 @@
 import type { CacheContext } from '../entries/cache-context.js';
 import type { GetOrSetOptions } from './get-or-set-options.interface.js';
 import type { Loader } from './run-loader.js';
+import { assertTags } from '../cache-arguments.js';
 import { resolveTtl } from '../entries/resolve-ttl.js';
 import { CacheArgumentError } from '../errors/cache-argument.error.js';
 
@@ -26,8 +27,11 @@ export function planGetOrSet<T>(
   options: GetOrSetOptions,
 ): GetOrSetPlan<T> {
   const { keys, options: cache } = context;
+  if (typeof options !== 'object' || options === null) {
+    throw new CacheArgumentError('getOrSet', 'options', options, 'an object of getOrSet options, or nothing');
+  }
   const storedKey = keys.entry(key, options.version);
-  const tags = [...new Set(options.tags ?? [])];
+  const tags = [...new Set(assertTags('getOrSet', options.tags))] as string[];
   tags.forEach((tag) => keys.tag(tag));
   if (typeof loader !== 'function') throw new CacheArgumentError('getOrSet', 'loader', loader, 'a function');
   return {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { InProcessSizes } from '../in-process-sizes.js';
 import type { CacheStore, StoreTtl, ThrottleHit } from './cache-store.interface.js';
-import { ThrottleCounters } from './throttle-counters.js';
+import { MAX_THROTTLE_COUNTERS, ThrottleCounters } from './throttle-counters.js';
 
 /** A fresh, unguessable tag or lock token. */
 export function newToken(): string {
@@ -30,6 +31,11 @@ export abstract class BaseCacheStore implements CacheStore {
 
   async ready(_timeoutMs: number): Promise<boolean> {
     return true;
+  }
+
+  /** The in-process rate-limit counters (see `throttle`). */
+  inProcessSizes(): InProcessSizes {
+    return { throttleCounters: { size: this.counters?.size ?? 0, max: this.counters?.max ?? MAX_THROTTLE_COUNTERS } };
   }
 
   getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {

@@ -1,3 +1,5 @@
+import type { InProcessSizes } from '../in-process-sizes.js';
+
 /**
  * TTL handed to a store: seconds (> 0, fractions allowed), or `null` for never. The service has already
  * resolved defaults and handled `0`.
@@ -72,6 +74,9 @@ export interface CacheStore {
 
   /** Resolves true once the store can serve, false when it cannot within `timeoutMs`. */
   ready(timeoutMs: number): Promise<boolean>;
+
+  /** Sizes and bounds of what the store keeps in process memory (nothing, for Redis). */
+  inProcessSizes(): InProcessSizes;
 
   /** Releases what the store opened. */
   close(): Promise<void>;

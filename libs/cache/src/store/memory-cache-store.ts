@@ -1,3 +1,4 @@
+import type { InProcessSizes } from '../in-process-sizes.js';
 import type { StoreTtl } from './cache-store.interface.js';
 import { BaseCacheStore } from './base-cache-store.js';
 import { CacheValueError } from '../errors/cache-value.error.js';
@@ -25,6 +26,16 @@ export class MemoryCacheStore extends BaseCacheStore {
   /** Entries and bytes currently held (for stats and tests). */
   get size(): { entries: number; bytes: number } {
     return { entries: this.entries.size, bytes: this.bytes };
+  }
+
+  /** The entries and their bytes (key and value, plus a fixed overhead each), then the rate-limit counters. */
+  override inProcessSizes(): InProcessSizes {
+    const { maxEntries, maxBytes } = this.bounds;
+    return {
+      memoryEntries: { size: this.entries.size, max: maxEntries },
+      memoryBytes: { size: this.bytes, max: maxBytes },
+      ...super.inProcessSizes(),
+    };
   }
 
   async get(key: string): Promise<Buffer | undefined> {

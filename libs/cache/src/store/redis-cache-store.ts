@@ -1,20 +1,29 @@
 import type { Cluster, Redis } from 'ioredis';
+import type { InProcessSizes } from '../in-process-sizes.js';
 import type { StoreTtl, ThrottleHit } from './cache-store.interface.js';
 import { BaseCacheStore, newToken } from './base-cache-store.js';
 import { withStashScripts, type StashScripts } from './lua/lua-scripts.js';
 import { CacheValueError } from '../errors/cache-value.error.js';
 import { isConnectivityError } from '../faults/connectivity-error.js';
 import { whenReady } from '../connection/redis-connections.js';
+import { withinCommandTimeout } from '../connection/command-timeout.js';
 
 const SCAN_COUNT = 500;
 
-/** The Redis backend: native commands for every derived operation, Lua where atomicity needs it. */
+/**
+ * The Redis backend: native commands for every derived operation, Lua where atomicity needs it. Every command is
+ * bounded by `commandTimeoutMs` through `withinCommandTimeout` (see there why not by ioredis's timer alone).
+ */
 export class RedisCacheStore extends BaseCacheStore {
   private readonly client: (Redis | Cluster) & StashScripts;
 
-  /** @param release called by `close()`; the connection registry decides whether the client is quit. */
+  /**
+   * @param commandTimeoutMs how long a command may wait for its reply (the cache's `commandTimeout`).
+   * @param release called by `close()`; the connection registry decides whether the client is quit.
+   */
   constructor(
     client: Redis | Cluster,
+    private readonly commandTimeoutMs: number,
     private readonly release: () => Promise<void> = async () => undefined,
   ) {
     super();
@@ -22,22 +31,24 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   async get(key: string): Promise<Buffer | undefined> {
-    return (await this.client.getBuffer(key)) ?? undefined;
+    return (await this.send(this.client.getBuffer(key))) ?? undefined;
   }
 
   async set(key: string, data: Buffer, ttl: StoreTtl): Promise<void> {
-    if (ttl === null) await this.client.set(key, data);
-    else await this.client.set(key, data, 'PX', toMs(ttl));
+    if (ttl === null) await this.send(this.client.set(key, data));
+    else await this.send(this.client.set(key, data, 'PX', toMs(ttl)));
   }
 
   async add(key: string, data: Buffer, ttl: StoreTtl): Promise<boolean> {
     const reply =
-      ttl === null ? await this.client.set(key, data, 'NX') : await this.client.set(key, data, 'PX', toMs(ttl), 'NX');
+      ttl === null
+        ? await this.send(this.client.set(key, data, 'NX'))
+        : await this.send(this.client.set(key, data, 'PX', toMs(ttl), 'NX'));
     return reply === 'OK';
   }
 
   async delete(key: string): Promise<boolean> {
-    return (await this.client.del(key)) === 1;
+    return (await this.send(this.client.del(key))) === 1;
   }
 
   async clear(pattern: string, except?: string): Promise<number> {
@@ -51,12 +62,12 @@ export class RedisCacheStore extends BaseCacheStore {
 
   async compareAndSet(key: string, expected: Buffer, data: Buffer | undefined, ttl: StoreTtl): Promise<boolean> {
     const ttlMs = ttl === null ? '' : toMs(ttl);
-    return (await this.client.stashCompareAndSet(key, expected, data ?? '', ttlMs)) === 1;
+    return (await this.send(this.client.stashCompareAndSet(key, expected, data ?? '', ttlMs))) === 1;
   }
 
   override async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await this.client.mgetBuffer(...keys);
+    const values = await this.send(this.client.mgetBuffer(...keys));
     return values.map((value) => value ?? undefined);
   }
 
@@ -67,7 +78,7 @@ export class RedisCacheStore extends BaseCacheStore {
       if (ttl === null) pipeline.set(key, data);
       else pipeline.set(key, data, 'PX', toMs(ttl));
     }
-    const results = (await pipeline.exec()) ?? [];
+    const results = (await this.send(pipeline.exec())) ?? [];
     // exec() resolves even when every command timed out or the socket closed: a connectivity error among the
     // replies is thrown, so that the fault guard counts it, logs it and opens the breaker. Other per-command
     // errors (a reply error on one key) only fail that key.
@@ -77,12 +88,12 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   override async deleteMany(keys: readonly string[]): Promise<number> {
-    return keys.length === 0 ? 0 : this.client.del(...keys);
+    return keys.length === 0 ? 0 : this.send(this.client.del(...keys));
   }
 
   async incr(key: string, delta: number): Promise<number | undefined> {
     try {
-      const value = await this.client.stashIncrExisting(key, delta);
+      const value = await this.send(this.client.stashIncrExisting(key, delta));
       return value === null ? undefined : Number(value);
     } catch (error) {
       if (error instanceof Error && /not an integer|out of range|overflow/i.test(error.message)) {
@@ -94,7 +105,7 @@ export class RedisCacheStore extends BaseCacheStore {
 
   async rename(from: string, to: string): Promise<boolean> {
     try {
-      await this.client.rename(from, to);
+      await this.send(this.client.rename(from, to));
       return true;
     } catch (error) {
       if (error instanceof Error && /no such key/i.test(error.message)) return false;
@@ -103,7 +114,7 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   async ttl(key: string): Promise<number | null | undefined> {
-    const ms = await this.client.pttl(key);
+    const ms = await this.send(this.client.pttl(key));
     if (ms === -2) return undefined;
     return ms === -1 ? null : ms;
   }
@@ -113,7 +124,7 @@ export class RedisCacheStore extends BaseCacheStore {
     for (const node of nodes) {
       let cursor = '0';
       do {
-        const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT);
+        const [next, keys] = await this.send(node.scan(cursor, 'MATCH', pattern, 'COUNT', SCAN_COUNT));
         cursor = next;
         if (keys.length > 0) yield keys;
       } while (cursor !== '0');
@@ -125,11 +136,13 @@ export class RedisCacheStore extends BaseCacheStore {
     tagKeys: readonly string[],
   ): Promise<[Buffer | undefined, (string | undefined)[]]> {
     if (tagKeys.length === 0) return [await this.get(key), []];
-    const [[readError, data], [tagsError, tokens]] = ((await this.client
-      .pipeline()
-      .getBuffer(key)
-      .mget(...tagKeys)
-      .exec()) ?? []) as [[Error | null, Buffer | null], [Error | null, (string | null)[]]];
+    const [[readError, data], [tagsError, tokens]] = ((await this.send(
+      this.client
+        .pipeline()
+        .getBuffer(key)
+        .mget(...tagKeys)
+        .exec(),
+    )) ?? []) as [[Error | null, Buffer | null], [Error | null, (string | null)[]]];
     if (readError ?? tagsError) throw readError ?? tagsError;
     return [data ?? undefined, tokens.map((token) => token ?? undefined)];
   }
@@ -138,7 +151,7 @@ export class RedisCacheStore extends BaseCacheStore {
     if (tagKeys.length === 0) return [];
     const pipeline = this.client.pipeline();
     for (const tag of tagKeys) pipeline.set(tag, newToken(), 'NX').get(tag);
-    const results = (await pipeline.exec()) ?? [];
+    const results = (await this.send(pipeline.exec())) ?? [];
     return tagKeys.map((_, i) => {
       const [error, token] = results[i * 2 + 1] ?? [new Error('no reply')];
       if (error) throw error;
@@ -148,20 +161,27 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   override async acquireLock(key: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.client.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX')) === 'OK';
+    return (await this.send(this.client.set(key, token, 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX'))) === 'OK';
   }
 
   async releaseLock(key: string, token: string): Promise<boolean> {
-    return (await this.client.stashLockRelease(key, token)) === 1;
+    return (await this.send(this.client.stashLockRelease(key, token))) === 1;
   }
 
   async extendLock(key: string, token: string, ttlMs: number): Promise<boolean> {
-    return (await this.client.stashLockExtend(key, token, Math.max(1, Math.ceil(ttlMs)))) === 1;
+    return (await this.send(this.client.stashLockExtend(key, token, Math.max(1, Math.ceil(ttlMs))))) === 1;
   }
 
   override async throttle(key: string, ttlMs: number, limit: number, blockMs: number): Promise<ThrottleHit> {
-    const [totalHits, leftMs, blocked, blockLeftMs] = await this.client.stashThrottle(key, ttlMs, limit, blockMs);
+    const [totalHits, leftMs, blocked, blockLeftMs] = await this.send(
+      this.client.stashThrottle(key, ttlMs, limit, blockMs),
+    );
     return { totalHits, ttlMs: Math.max(0, leftMs), blocked: blocked === 1, blockMs: Math.max(0, blockLeftMs) };
+  }
+
+  /** Nothing: entries and rate-limit counters live in Redis. */
+  override inProcessSizes(): InProcessSizes {
+    return {};
   }
 
   override ready(timeoutMs: number): Promise<boolean> {
@@ -172,9 +192,13 @@ export class RedisCacheStore extends BaseCacheStore {
     await this.release();
   }
 
+  private send<T>(command: Promise<T>): Promise<T> {
+    return withinCommandTimeout(command, this.commandTimeoutMs);
+  }
+
   private async unlink(keys: string[]): Promise<number> {
-    if (!isCluster(this.client)) return this.client.unlink(...keys);
-    const counts = await Promise.all(keys.map((key) => this.client.unlink(key)));
+    if (!isCluster(this.client)) return this.send(this.client.unlink(...keys));
+    const counts = await Promise.all(keys.map((key) => this.send(this.client.unlink(key))));
     return counts.reduce((sum, n) => sum + n, 0);
   }
 }

@@ -28,6 +28,11 @@ export class ThrottleCounters {
     return this.counters.size;
   }
 
+  /** The most counters kept at once. */
+  get max(): number {
+    return this.maxCounters;
+  }
+
   hit(key: string, ttlMs: number, limit: number, blockMs: number, now = Date.now()): ThrottleHit {
     let counter = this.live(key, now);
     if (counter?.blocked) {

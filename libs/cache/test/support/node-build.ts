@@ -1,54 +1,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
-
-const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
-const LIBRARY = join(ROOT, 'libs/cache/src');
+import { buildForNode } from '../../../../test/support/node-build.js';
 
 /**
- * The cache library and some entry scripts, transpiled for plain Node. Jest's ESM runtime cannot load a CommonJS
- * package that requires the ESM-only `@nestjs/common` (such as `@nestjs/throttler`); Node 20.19+ can. The
- * output lives under `node_modules/.cache`, so that the scripts resolve the repository's packages.
+ * The cache library and some entry scripts, transpiled for plain Node (`buildForNode`: shared, content-hashed,
+ * under `node_modules/.cache`). Jest's ESM runtime cannot load a CommonJS package that requires the ESM-only
+ * `@nestjs/common` (such as `@nestjs/throttler`); Node 20.19+ can.
  */
 export class NodeBuild {
   private constructor(readonly dir: string) {}
 
   /** Transpiles `libs/cache/src` (no type check: `tsc` does that) and each entry (repository-relative paths). */
-  static create(entries: readonly string[]): NodeBuild {
-    const build = new NodeBuild(
-      join(ROOT, 'node_modules/.cache', `stash-node-build-${randomBytes(4).toString('hex')}`),
-    );
-    mkdirSync(build.dir, { recursive: true });
-    writeFileSync(join(build.dir, 'package.json'), '{ "type": "module" }\n');
-    const sources = [
-      ...walk(LIBRARY).filter((file) => !file.endsWith('.spec.ts')),
-      ...entries.map((e) => join(ROOT, e)),
-    ];
-    for (const file of sources) {
-      const target = join(build.dir, relative(ROOT, file));
-      mkdirSync(dirname(target), { recursive: true });
-      if (file.endsWith('.lua')) {
-        cpSync(file, target);
-        continue;
-      }
-      const { outputText } = ts.transpileModule(readFileSync(file, 'utf8'), {
-        fileName: file,
-        compilerOptions: {
-          module: ts.ModuleKind.ESNext,
-          target: ts.ScriptTarget.ES2023,
-          experimentalDecorators: true,
-          emitDecoratorMetadata: true,
-          isolatedModules: true,
-          esModuleInterop: true,
-        },
-      });
-      writeFileSync(target.replace(/\.ts$/, '.js'), outputText);
-    }
-    return build;
+  static async create(entries: readonly string[]): Promise<NodeBuild> {
+    return new NodeBuild(await buildForNode({ name: 'cache-apps', sources: ['libs/cache/src', ...entries] }));
   }
 
   /**
@@ -80,10 +45,6 @@ export class NodeBuild {
       });
     });
   }
-
-  dispose(): void {
-    rmSync(this.dir, { recursive: true, force: true });
-  }
 }
 
 /** An app running in its own Node process. */
@@ -102,12 +63,4 @@ export class NodeApp {
     await exited;
     clearTimeout(timer);
   }
-}
-
-function walk(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return walk(path);
-    return /\.(ts|lua)$/.test(entry.name) ? [path] : [];
-  });
 }
