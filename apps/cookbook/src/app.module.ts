@@ -1,8 +1,9 @@
-import { Module, ValidationPipe } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { ConditionalModule } from '@nestjs/config';
 import { APP_PIPE } from '@nestjs/core';
 import { SessionModule } from '@stash/session';
 import { AuthModule } from './auth/auth.module.js';
-import { VALIDATION_OPTIONS } from './common/validation-options.js';
+import { CookbookValidationPipe } from './common/cookbook-validation.pipe.js';
 import { cookbookConfig } from './config/cookbook.config.js';
 import { CookbookCoreModule } from './core.module.js';
 import { CsrfModule } from './csrf/csrf.module.js';
@@ -16,6 +17,8 @@ import { PagesModule } from './pages/pages.module.js';
 import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { RecipesModule } from './recipes/recipes.module.js';
 import { cookbookSessionOptions } from './session-options.js';
+import { testHooksRequested } from './test-hooks/test-hooks-environment.js';
+import { TestHooksModule } from './test-hooks/test-hooks.module.js';
 
 /**
  * The cookbook: configuration from the environment (see config/environment.validation.ts), data in SQLite or
@@ -35,13 +38,15 @@ import { cookbookSessionOptions } from './session-options.js';
     OpsModule,
     PagesModule,
     RateLimitModule,
+    // Test-only: decided once per process, from its environment (validated with the rest of the configuration).
+    ConditionalModule.registerWhen(TestHooksModule, testHooksRequested, { debug: false }),
   ],
   providers: [
     // Here, in the root module, so that its bootstrap hook runs after every imported module's.
     FixturesLoader,
     {
       provide: APP_PIPE,
-      useValue: new ValidationPipe(VALIDATION_OPTIONS),
+      useValue: new CookbookValidationPipe(),
     },
   ],
 })

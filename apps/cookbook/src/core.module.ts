@@ -4,6 +4,7 @@ import { CacheInvalidationModule, SignalsModule } from '@stash/signals';
 import { TypeOrmSignalsModule } from '@stash/signals/typeorm';
 import { COOKBOOK_INVALIDATIONS } from './cache/cache-invalidation.js';
 import { cookbookCacheOptions } from './cache/cache-options.js';
+import { LoaderHookModule } from './cache/loader-hook.module.js';
 import { CookbookConfigModule } from './config/config.module.js';
 import { cookbookConfig } from './config/cookbook.config.js';
 import { DatabaseModule } from './database/database.module.js';
@@ -28,6 +29,8 @@ import { RATE_LIMIT_CACHE } from './rate-limit/rate-limit.constants.js';
     // The outbox keeps an invalidation that could not reach Redis at commit time until one lands.
     TypeOrmSignalsModule.forRoot({ outbox: true }),
     CacheInvalidationModule.forFeature(COOKBOOK_INVALIDATIONS),
+    // The no-op hook run before each cache load; the test hooks replace it (STASH_TEST_HOOKS=1).
+    LoaderHookModule,
   ],
 })
 export class CookbookCoreModule {}

@@ -1,4 +1,24 @@
+import { Inject } from '@nestjs/common';
 import type { CacheService, GetOrSetOptions, Loader } from '@stash/cache';
+
+/**
+ * Runs before the work the cookbook does on a cache miss: every `readThrough` loader and every `@CachePage`
+ * handler calls it before reading the database. Provided by `CookbookCoreModule`; it does nothing unless the
+ * test hooks replace it (STASH_TEST_HOOKS=1 with STASH_TEST_LOADER_DELAY_MS, to widen race windows).
+ */
+export interface LoaderHook {
+  /** @param source what is about to be loaded: the cache key, or `page:<path>` for a page handler. */
+  beforeLoad(source: string): Promise<void> | void;
+}
+
+/** DI token of the `LoaderHook`. */
+export const LOADER_HOOK = Symbol('LOADER_HOOK');
+
+/** The hook outside tests: nothing happens before a load. */
+export const NO_LOADER_HOOK: LoaderHook = Object.freeze({ beforeLoad: () => undefined });
+
+/** Injects the `LoaderHook`. */
+export const InjectLoaderHook = (): PropertyDecorator & ParameterDecorator => Inject(LOADER_HOOK);
 
 /** Where a cached read's value came from: the cache, or its loader run by this very call. */
 export type CacheStatus = 'HIT' | 'MISS';
@@ -20,19 +40,22 @@ export class CachedRead<T> {
  * `cache.getOrSet(key, loader, options)`, telling whether the loader ran in this call (MISS) or not (HIT). A call
  * that joins another request's fill gets that fill's value without running its own loader, and reads as a HIT:
  * the database was not queried for it. With CACHE_STORE=dummy, or Redis unreachable, every read is a MISS.
+ * `hook` runs before the loader.
  */
 export async function readThrough<T>(
   cache: CacheService,
   key: string,
   loader: Loader<T>,
   options: GetOrSetOptions,
+  hook: LoaderHook = NO_LOADER_HOOK,
 ): Promise<CachedRead<T>> {
   let loaded = false;
   const started = performance.now();
   const value = await cache.getOrSet<T>(
     key,
-    (context) => {
+    async (context) => {
       loaded = true;
+      await hook.beforeLoad(key);
       return loader(context);
     },
     options,

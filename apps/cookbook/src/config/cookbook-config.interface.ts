@@ -11,6 +11,15 @@ export interface RateLimits {
   readonly apiWrite: number;
 }
 
+/** Test-only hooks (apps/cookbook/src/test-hooks/), on with STASH_TEST_HOOKS=1, never in production. */
+export interface TestHooksConfig {
+  /**
+   * STASH_TEST_LOADER_DELAY_MS: how long every cache loader and cached page handler waits before reading the
+   * database, in milliseconds (0: no delay), to widen race windows.
+   */
+  readonly loaderDelayMs: number;
+}
+
 /** The cookbook's configuration, read from the environment and validated once at bootstrap. */
 export interface CookbookConfig {
   readonly nodeEnv: 'development' | 'production' | 'test';
@@ -33,4 +42,6 @@ export interface CookbookConfig {
    */
   readonly allowedHosts: readonly string[];
   readonly rateLimits: RateLimits;
+  /** Undefined unless STASH_TEST_HOOKS=1 (refused with NODE_ENV=production). */
+  readonly testHooks: TestHooksConfig | undefined;
 }

@@ -30,6 +30,7 @@ describe('validateEnvironment', () => {
         sessionSecret: undefined,
         allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
         rateLimits: { login: 5, apiWrite: 60 },
+        testHooks: undefined,
       });
     });
 
@@ -42,6 +43,8 @@ describe('validateEnvironment', () => {
           ALLOWED_HOSTS: '',
           LOGIN_RATE_LIMIT: '',
           API_WRITE_RATE_LIMIT: '',
+          STASH_TEST_HOOKS: '',
+          STASH_TEST_LOADER_DELAY_MS: '',
         }),
       ).toMatchObject({
         port: 3000,
@@ -49,6 +52,7 @@ describe('validateEnvironment', () => {
         sessionSecret: undefined,
         allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
         rateLimits: { login: 5, apiWrite: 60 },
+        testHooks: undefined,
       });
     });
   });
@@ -72,6 +76,11 @@ describe('validateEnvironment', () => {
       ['ALLOWED_HOSTS', 'localhost, .example.com ,*', { allowedHosts: ['localhost', '.example.com', '*'] }, {}],
       ['LOGIN_RATE_LIMIT', '10', { rateLimits: { login: 10, apiWrite: 60 } }, {}],
       ['API_WRITE_RATE_LIMIT', '1000000', { rateLimits: { login: 5, apiWrite: 1_000_000 } }, {}],
+      ['STASH_TEST_HOOKS', '0', { testHooks: undefined }, {}],
+      ['STASH_TEST_HOOKS', '1', { testHooks: { loaderDelayMs: 0 } }, {}],
+      ['STASH_TEST_HOOKS', '1', { testHooks: { loaderDelayMs: 0 } }, { NODE_ENV: 'test' }],
+      ['STASH_TEST_LOADER_DELAY_MS', '250', { testHooks: { loaderDelayMs: 250 } }, { STASH_TEST_HOOKS: '1' }],
+      ['STASH_TEST_LOADER_DELAY_MS', '60000', { testHooks: { loaderDelayMs: 60_000 } }, { STASH_TEST_HOOKS: '1' }],
     ] as const)('%s=%s is read', (name, value, expected, extra) => {
       expect(validateEnvironment({ ...extra, [name]: value })).toMatchObject(expected);
     });
@@ -104,6 +113,10 @@ describe('validateEnvironment', () => {
       ['API_WRITE_RATE_LIMIT', 'many'],
       ['API_WRITE_RATE_LIMIT', '1000001'],
       ['API_WRITE_RATE_LIMIT', '1e3'],
+      ['STASH_TEST_HOOKS', 'true'],
+      ['STASH_TEST_HOOKS', 'yes'],
+      ['STASH_TEST_HOOKS', ' 1'],
+      ['STASH_TEST_LOADER_DELAY_MS', '50'],
     ])('%s=%j is refused, naming the variable', (name, value) => {
       const [problem, ...rest] = problems({ [name]: value });
       expect(rest).toEqual([]);
@@ -116,6 +129,34 @@ describe('validateEnvironment', () => {
           (problem) => problem.split('=')[0],
         ),
       ).toEqual(['PORT', 'ALLOWED_HOSTS', 'LOGIN_RATE_LIMIT', 'API_WRITE_RATE_LIMIT']);
+    });
+
+    it.each([['-1'], ['1.5'], ['60001'], ['1e3'], ['soon']])(
+      'STASH_TEST_LOADER_DELAY_MS=%j is refused with the test hooks on',
+      (value) => {
+        expect(problems({ STASH_TEST_HOOKS: '1', STASH_TEST_LOADER_DELAY_MS: value })).toEqual([
+          expect.stringMatching(
+            /^STASH_TEST_LOADER_DELAY_MS=.* is not accepted: expected a whole number of milliseconds/,
+          ),
+        ]);
+      },
+    );
+
+    it('refuses the test hooks with NODE_ENV=production, with a CookbookConfigError naming STASH_TEST_HOOKS', () => {
+      expect(problems({ NODE_ENV: 'production', SESSION_SECRET: SECRET, STASH_TEST_HOOKS: '1' })).toEqual([
+        expect.stringMatching(/^STASH_TEST_HOOKS="1" is not accepted: expected it unset with NODE_ENV=production/),
+      ]);
+      expect(
+        problems({
+          NODE_ENV: 'production',
+          SESSION_SECRET: SECRET,
+          STASH_TEST_HOOKS: '1',
+          STASH_TEST_LOADER_DELAY_MS: '100',
+        }),
+      ).toEqual([expect.stringMatching(/^STASH_TEST_HOOKS="1" is not accepted/)]);
+      expect(problems({ NODE_ENV: 'production', SESSION_SECRET: SECRET, STASH_TEST_LOADER_DELAY_MS: '100' })).toEqual([
+        expect.stringMatching(/^STASH_TEST_LOADER_DELAY_MS="100" is not accepted: expected it unset unless/),
+      ]);
     });
 
     it.each([

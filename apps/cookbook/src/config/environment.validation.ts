@@ -3,6 +3,7 @@ import { ALLOWED_HOSTS_FORMS, parseAllowedHosts } from './allowed-hosts.js';
 import type { CookbookConfig } from './cookbook-config.interface.js';
 import { CookbookConfigError } from './cookbook-config.error.js';
 import { DATABASE_URL_FORMS, parseDatabaseUrl } from './database-url.js';
+import { readTestHooks } from '../test-hooks/test-hooks-environment.js';
 
 /** The values used for variables that are unset (or set to the empty string). */
 export const ENVIRONMENT_DEFAULTS = Object.freeze({
@@ -84,6 +85,7 @@ export function validateEnvironment(env: Environment): CookbookConfig {
     );
   const login = rateLimit('LOGIN_RATE_LIMIT');
   const apiWrite = rateLimit('API_WRITE_RATE_LIMIT');
+  const testHooks = readTestHooks(env, env.NODE_ENV, problems);
 
   if (problems.length > 0) throw new CookbookConfigError(problems);
   return Object.freeze({
@@ -97,6 +99,7 @@ export function validateEnvironment(env: Environment): CookbookConfig {
     sessionSecret,
     allowedHosts: Object.freeze([...allowedHosts!]),
     rateLimits: Object.freeze({ login: login!, apiWrite: apiWrite! }),
+    testHooks,
   });
 }
 

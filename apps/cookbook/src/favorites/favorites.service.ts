@@ -3,7 +3,7 @@ import { CacheService } from '@stash/cache';
 import type { EntityManager } from 'typeorm';
 import { favoritesKey } from '../cache/cache-keys.js';
 import { dashboardTag, RECIPES_TAG } from '../cache/cache-tags.js';
-import { readThrough, type CachedRead } from '../cache/cached-read.js';
+import { InjectLoaderHook, readThrough, type CachedRead, type LoaderHook } from '../cache/cached-read.js';
 import type { CookbookConfig } from '../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../config/cookbook.config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -22,6 +22,7 @@ export class FavoritesService {
     private readonly db: TransactionRunner,
     private readonly cache: CacheService,
     @InjectCookbookConfig() private readonly config: CookbookConfig,
+    @InjectLoaderHook() private readonly loaderHook: LoaderHook,
   ) {}
 
   /** The user's favourites, most recent first (cached per user). */
@@ -31,6 +32,7 @@ export class FavoritesService {
       favoritesKey(userId),
       () => this.db.read((manager) => loadFavorites(manager, userId)),
       { ttl: this.config.cacheTtl, tags: [dashboardTag(userId), RECIPES_TAG] },
+      this.loaderHook,
     );
   }
 

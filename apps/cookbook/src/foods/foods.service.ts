@@ -2,7 +2,7 @@ import { ConflictException, Injectable, NotFoundException } from '@nestjs/common
 import { CacheService } from '@stash/cache';
 import { RECIPES_TAG } from '../cache/cache-tags.js';
 import { foodListKey } from '../cache/cache-keys.js';
-import { readThrough, type CachedRead } from '../cache/cached-read.js';
+import { InjectLoaderHook, readThrough, type CachedRead, type LoaderHook } from '../cache/cached-read.js';
 import type { CookbookConfig } from '../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../config/cookbook.config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -17,6 +17,7 @@ export class FoodsService {
     private readonly db: TransactionRunner,
     private readonly cache: CacheService,
     @InjectCookbookConfig() private readonly config: CookbookConfig,
+    @InjectLoaderHook() private readonly loaderHook: LoaderHook,
   ) {}
 
   /** Every food by name; cached under the `recipes` tag, which every food write invalidates. */
@@ -26,6 +27,7 @@ export class FoodsService {
       foodListKey(),
       () => this.db.read(async (manager) => (await manager.find(Food, { order: { name: 'ASC' } })).map(foodView)),
       { ttl: this.config.cacheTtl, tags: [RECIPES_TAG] },
+      this.loaderHook,
     );
   }
 

@@ -3,7 +3,7 @@ import { CacheService } from '@stash/cache';
 import type { EntityManager } from 'typeorm';
 import { recipeKey, recipeListKey } from '../cache/cache-keys.js';
 import { RECIPES_TAG, recipeTag } from '../cache/cache-tags.js';
-import { readThrough, type CachedRead } from '../cache/cached-read.js';
+import { InjectLoaderHook, readThrough, type CachedRead, type LoaderHook } from '../cache/cached-read.js';
 import type { CookbookConfig } from '../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../config/cookbook.config.js';
 import { TransactionRunner } from '../database/transaction-runner.js';
@@ -20,14 +20,18 @@ export class RecipesService {
     private readonly db: TransactionRunner,
     private readonly cache: CacheService,
     @InjectCookbookConfig() private readonly config: CookbookConfig,
+    @InjectLoaderHook() private readonly loaderHook: LoaderHook,
   ) {}
 
   /** Every recipe with its ingredients and their foods, by id. */
   list(): Promise<CachedRead<RecipeView[]>> {
-    return readThrough(this.cache, recipeListKey(), () => this.db.read((manager) => loadRecipes(manager)), {
-      ttl: this.config.cacheTtl,
-      tags: [RECIPES_TAG],
-    });
+    return readThrough(
+      this.cache,
+      recipeListKey(),
+      () => this.db.read((manager) => loadRecipes(manager)),
+      { ttl: this.config.cacheTtl, tags: [RECIPES_TAG] },
+      this.loaderHook,
+    );
   }
 
   /**
@@ -44,6 +48,7 @@ export class RecipesService {
         return recipe;
       },
       { ttl: this.config.cacheTtl, tags: [RECIPES_TAG, recipeTag(id)] },
+      this.loaderHook,
     );
   }
 }

@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { dashboardTag, RECIPES_TAG } from '../../cache/cache-tags.js';
 import { FavoritesService } from '../../favorites/favorites.service.js';
 import { csrfTokenOf, type CsrfSession } from '../../csrf/csrf-token.js';
+import { InjectLoaderHook, type LoaderHook } from '../../cache/cached-read.js';
 import { LoginRequiredFilter } from '../account/login-required.filter.js';
 import { LoginRequiredGuard } from '../account/login-required.guard.js';
 import { CurrentPageUser, pageUserOf, type PageUser } from '../account/page-user.js';
@@ -32,14 +33,16 @@ export class DashboardController {
     private readonly names: RecipeNames,
     private readonly sessions: SessionService,
     private readonly renderer: PageRenderer,
+    @InjectLoaderHook() private readonly loaderHook: LoaderHook,
   ) {}
 
   @Get()
   @Header('Content-Type', HTML)
-  @CachePage({ tags: (req: Request) => [dashboardTag(pageUserOf(req).id), RECIPES_TAG] })
+  @CachePage({ tags: (req: Request) => [dashboardTag(pageUserOf(req).id), RECIPES_TAG], queryParams: [] })
   @VaryOnCookie()
   @CacheControl(REVALIDATE)
   async show(@Req() req: Request, @CurrentPageUser() user: PageUser): Promise<string> {
+    await this.loaderHook.beforeLoad(`page:/dashboard/${user.id}`);
     const session = await this.sessions.load<CsrfSession>(req);
     const [favorites, recent] = await Promise.all([
       this.favorites.list(user.id).then((read) => read.value),

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CACHE_DEFAULTS, CacheService, isConnectivityError } from '@stash/cache';
+import { CACHE_DEFAULTS, CacheService, isConnectivityError, withinCommandTimeout } from '@stash/cache';
 import { Redis, type Cluster } from 'ioredis';
 import type { CookbookConfig } from '../../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../../config/cookbook.config.js';
@@ -9,10 +9,10 @@ export const VIEWS_COOLDOWN_MS = 1_000;
 
 /**
  * The Redis connection of the view counts: the default cache's own client (`CacheService.client`) when the cache is
- * on Redis, so the counts cost no connection of their own. Its settings are the cache's: no offline queue and its
- * `commandTimeout` (500 ms), so a down or stalled Redis costs a page at most that, and callers fail open. The
- * commands bypass the cache's key prefix, fail-open and breaker, which is why keys come from `popularity-keys.ts`
- * and every call goes through `failOpen` here.
+ * on Redis, so the counts cost no connection of their own. Its settings are the cache's: no offline queue, and each
+ * command is bounded by the cache's `commandTimeout` (500 ms, `withinCommandTimeout`), so a down or stalled Redis
+ * costs a page at most that, and callers fail open. The commands bypass the cache's key prefix, fail-open and
+ * breaker, which is why keys come from `popularity-keys.ts` and every call goes through `failOpen` here.
  *
  * With CACHE_STORE=memory or dummy the cache has no client, but counting goes on (a count is data, not a cache
  * entry): the counts then open a connection of their own to REDIS_URL (the sessions' Redis), with the same settings,
@@ -45,7 +45,7 @@ export class ViewsRedis implements OnApplicationShutdown {
       return fallback;
     }
     try {
-      const result = await command();
+      const result = await withinCommandTimeout(command(), CACHE_DEFAULTS.commandTimeout);
       if (this.failing) {
         this.failing = false;
         this.logger.log(`View counts reachable again after ${this.failures} failed operation(s).`);

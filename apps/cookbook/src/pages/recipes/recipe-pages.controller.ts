@@ -13,19 +13,19 @@ import {
   Res,
   UseFilters,
   UseGuards,
-  ValidationPipe,
 } from '@nestjs/common';
 import { CacheControl, CachePage, NeverCache } from '@stash/cache';
 import { SessionService } from '@stash/session';
 import type { Request, Response } from 'express';
 import { RECIPES_TAG, recipeTag } from '../../cache/cache-tags.js';
 import { parseRecordId } from '../../common/record-id.js';
-import { VALIDATION_OPTIONS } from '../../common/validation-options.js';
+import { CookbookValidationPipe } from '../../common/cookbook-validation.pipe.js';
 import { CreateRecipeDto } from '../../recipes/dto/create-recipe.dto.js';
 import { RecipeWritesService } from '../../recipes/recipe-writes.service.js';
 import { RecipesService } from '../../recipes/recipes.service.js';
 import { CsrfGuard } from '../../csrf/csrf.guard.js';
 import { csrfTokenOf, type CsrfSession } from '../../csrf/csrf-token.js';
+import { InjectLoaderHook, type LoaderHook } from '../../cache/cached-read.js';
 import { RateLimit } from '../../rate-limit/rate-limit.decorator.js';
 import { AfterSignIn } from '../account/after-sign-in.decorator.js';
 import { LoginRequiredFilter } from '../account/login-required.filter.js';
@@ -48,7 +48,7 @@ export const RECIPE_PAGE_TTL = 60;
 
 const EMPTY_FORM: RecipeForm = { name: '', description: '', ingredients: '' };
 // The API's validation (the global pipe's settings), run on the form's fields.
-const API_VALIDATION = new ValidationPipe(VALIDATION_OPTIONS);
+const API_VALIDATION = new CookbookValidationPipe();
 
 /** Tags of a recipe page: any recipe write (the sidebar names other recipes), and this recipe's. */
 function recipePageTags(req: Request): string[] {
@@ -65,14 +65,16 @@ export class RecipePagesController {
     private readonly renderer: PageRenderer,
     private readonly popular: PopularRecipes,
     private readonly sessions: SessionService,
+    @InjectLoaderHook() private readonly loaderHook: LoaderHook,
   ) {}
 
   /** Every recipe with its ingredients, cached whole until a recipe, ingredient or food changes. */
   @Get()
   @Header('Content-Type', HTML)
-  @CachePage({ tags: [RECIPES_TAG] })
+  @CachePage({ tags: [RECIPES_TAG], queryParams: [] })
   @CacheControl(REVALIDATE)
   async index(): Promise<string> {
+    await this.loaderHook.beforeLoad('page:/cookbook/');
     const { value: recipes } = await this.recipes.list();
     return this.renderer.render('recipes', { title: 'Recipes', recipes });
   }
@@ -131,11 +133,12 @@ export class RecipePagesController {
   @Get('recipes/:id')
   @Header('Content-Type', HTML)
   @UseGuards(CountRecipeViewGuard)
-  @CachePage({ ttl: RECIPE_PAGE_TTL, tags: recipePageTags })
+  @CachePage({ ttl: RECIPE_PAGE_TTL, tags: recipePageTags, queryParams: [] })
   @CacheControl(REVALIDATE)
   async show(@Param('id') text: string): Promise<string> {
     const id = parseRecordId(text);
     if (id === undefined) throw new NotFoundException(`There is no recipe ${JSON.stringify(text)}.`);
+    await this.loaderHook.beforeLoad(`page:/cookbook/recipes/${id}`);
     const { value: recipe } = await this.recipes.get(id);
     return this.renderer.render('recipe', {
       title: recipe.name,
