@@ -1,7 +1,7 @@
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../apps/cookbook/src/app.module.js';
 import { CookbookConfigError } from '../apps/cookbook/src/config/cookbook-config.error.js';
-import { withEnv, type Env } from './support/cookbook-app.js';
+import { withEnv, type Env } from './support/cookbook-env.js';
 import { testRedisUrl } from './support/test-redis.js';
 
 const boot = () => Test.createTestingModule({ imports: [AppModule] }).compile();
