@@ -1,5 +1,5 @@
 // CacheService against raw ioredis on one private redis-server (or REDIS_URL), at concurrency 50.
-// Run with `npm run bench` (it builds first). Figures go to docs/benchmarks.md.
+// Run with `npm run bench` or `npm run bench:micro` (both build first). Figures go to docs/benchmarks.md.
 import os from 'node:os';
 import { Redis } from 'ioredis';
 import { createCache } from '../dist/libs/cache/src/index.js';
