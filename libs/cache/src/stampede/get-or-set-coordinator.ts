@@ -86,12 +86,22 @@ export class GetOrSetCoordinator {
   private async join<T>(flight: Flight, plan: Plan<T>, mayRetry: boolean): Promise<T> {
     const served = await flight.served;
     if (served.unverified) return this.joinUnverified(flight, plan, served, served.unverified);
-    if (!served.tags) return served.value as T;
+    if (!served.tags) {
+      // Untagged, or loaded while one of its tags was pending invalidation: no tokens to re-check, so only the
+      // invalidations this process made since the flight started can tell that its value is outdated.
+      if (!this.context.pending.invalidatedSince(plan.tags, flight.pendingMark)) return served.value as T;
+      return this.joinAgain(plan, mayRetry);
+    }
     // The flight read its tokens before this caller arrived: an invalidation in between must not be missed.
     flight.stillValid ??= this.tokensCurrent(served.tags);
     const valid = await flight.stillValid;
     if (valid === undefined) return this.joinUnverified(flight, plan, served, Object.keys(served.tags));
     if (valid) return served.value as T;
+    return this.joinAgain(plan, mayRetry);
+  }
+
+  /** The flight's value is outdated for this caller: it joins a newer flight (or starts one), once. */
+  private async joinAgain<T>(plan: Plan<T>, mayRetry: boolean): Promise<T> {
     if (!mayRetry) return (await this.readOrFill(plan)).value;
     const next = this.flights.get(plan.storedKey);
     return next ? this.join(next, plan, false) : this.start(plan).then((fresh) => fresh.value as T);
