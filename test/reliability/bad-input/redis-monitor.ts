@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
+import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 import { waitFor } from '../../support/redis-server.js';
 
@@ -14,22 +17,26 @@ export class RedisMonitor {
 
   private constructor(
     private readonly control: Redis,
-    private readonly monitor: Redis,
+    private readonly socket: Socket,
   ) {
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      const [name = '', ...rest] = args;
-      this.seen.push([name.toLowerCase(), ...rest]);
+    // A raw socket, not ioredis's monitor(): ioredis leaves monitoring mode off until the reply to MONITOR has
+    // gone through a promise, so a command line that arrives in the same chunk as that reply (another client's
+    // ready check, the app's outbox sweep) throws "Command queue state error" out of its socket handler.
+    createInterface({ input: socket, crlfDelay: Infinity }).on('line', (line) => {
+      const args = parseMonitorLine(line);
+      if (args) this.seen.push([args[0]!.toLowerCase(), ...args.slice(1)]);
     });
   }
 
   static async start(url: string): Promise<RedisMonitor> {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.setEncoding('utf8');
+    socket.on('error', () => undefined); // a closed server ends the monitor; the assertions say what is missing
+    await once(socket, 'connect');
+    socket.write('MONITOR\r\n');
     const control = new Redis(url, { maxRetriesPerRequest: 1 });
-    try {
-      return new RedisMonitor(control, await control.monitor());
-    } catch (error) {
-      control.disconnect();
-      throw error;
-    }
+    return new RedisMonitor(control, socket);
   }
 
   /**
@@ -57,7 +64,7 @@ export class RedisMonitor {
   }
 
   async stop(): Promise<void> {
-    this.monitor.disconnect();
+    this.socket.destroy();
     await this.control.quit();
   }
 }
@@ -78,4 +85,32 @@ export function sessionIdsRead(commands: readonly MonitoredCommand[], sessionPre
     .filter(([name]) => READS.has(name!))
     .flatMap((command) => command.slice(1).filter((arg) => arg.startsWith(sessionPrefix)))
     .map((key) => key.slice(sessionPrefix.length));
+}
+
+/**
+ * The arguments of one MONITOR line (`+1795476499.222107 [0 127.0.0.1:56320] "get" "key"`), unescaped; undefined
+ * for any other line (the `+OK` that starts monitoring).
+ */
+function parseMonitorLine(line: string): string[] | undefined {
+  if (!/^\+\d+\.\d+ \[/.test(line)) return undefined;
+  const args = [...line.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((match) => unescapeArgument(match[1]!));
+  return args.length > 0 ? args : undefined;
+}
+
+// Redis escapes non-printable bytes as \xHH (a UTF-8 character as several): decode bytes, then UTF-8.
+function unescapeArgument(text: string): string {
+  const bytes: number[] = [];
+  const named: Record<string, number> = { n: 10, r: 13, t: 9, a: 7, b: 8 };
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] !== '\\') {
+      bytes.push(...Buffer.from(text[i]!, 'utf8'));
+    } else if (text[i + 1] === 'x' && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 2, i + 4))) {
+      bytes.push(parseInt(text.slice(i + 2, i + 4), 16));
+      i += 3;
+    } else {
+      const escaped = text[++i] ?? '';
+      bytes.push(...(escaped in named ? [named[escaped]!] : Buffer.from(escaped, 'utf8')));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
 }
