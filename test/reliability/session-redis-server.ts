@@ -1,9 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RedisServerProcess, freePort, waitFor } from '../support/redis-server.js';
+import { RedisServerProcess, answersPing, freePort, waitFor } from '../support/redis-server.js';
 
 // The JavaScript class takes the port in its constructor; its declaration file does not say so.
 const RedisServerBase = RedisServerProcess as unknown as new (port: number) => RedisServerProcess;
@@ -62,18 +61,4 @@ export class PersistentRedisServer extends RedisServerBase {
     await this.stop();
     await rm(this.dir, { recursive: true, force: true });
   }
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
 }

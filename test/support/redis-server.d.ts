@@ -13,6 +13,8 @@ export declare class RedisServerProcess {
 }
 /** A TCP port on 127.0.0.1 that nothing listens on right now. */
 export declare function freePort(): Promise<number>;
+/** Whether a redis-server on 127.0.0.1:`port` answers PING with +PONG (not LOADING) within 500 ms. */
+export declare function answersPing(port: number): Promise<boolean>;
 /** Polls `condition` every 20 ms until it holds or `timeoutMs` passes. */
 export declare function waitFor(
   condition: () => boolean | Promise<boolean>,

@@ -55,7 +55,7 @@ export class RedisServerProcess {
       { stdio: 'ignore' },
     );
     this.child = child;
-    await waitFor(() => ping(this.port), 10_000, `redis-server on port ${this.port} did not answer PING`);
+    await waitFor(() => answersPing(this.port), 10_000, `redis-server on port ${this.port} did not answer PING`);
   }
 
   /** Sends a signal (SIGKILL to vanish, SIGSTOP/SIGCONT to stall) and, unless it stalls, waits for the exit. */
@@ -106,8 +106,9 @@ export function freePort() {
   });
 }
 
+/** Whether a redis-server on 127.0.0.1:`port` answers PING with +PONG (not LOADING) within 500 ms. */
 /** @param {number} port @returns {Promise<boolean>} */
-function ping(port) {
+export function answersPing(port) {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
     const done = (/** @type {boolean} */ ok) => {

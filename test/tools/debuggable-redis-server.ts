@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { connect } from 'node:net';
-import { RedisServerProcess, freePort, waitFor } from '../support/redis-server.js';
+import { RedisServerProcess, answersPing, freePort, waitFor } from '../support/redis-server.js';
 
 // The JavaScript class takes the port in its constructor; its declaration file does not say so.
 const RedisServerBase = RedisServerProcess as unknown as new (port: number) => RedisServerProcess;
@@ -26,18 +25,4 @@ export class DebuggableRedisServer extends RedisServerBase {
     this.child = spawn('redis-server', args, { stdio: 'ignore' });
     await waitFor(() => answersPing(this.port), 10_000, `redis-server on port ${this.port} did not answer PING`);
   }
-}
-
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.on('error', () => done(false));
-    socket.on('connect', () => socket.write('PING\r\n'));
-    socket.on('data', (data) => done(data.toString().startsWith('+PONG')));
-  });
 }
