@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { CacheUnavailableError, createCache, type CacheService } from '@stash/cache';
 import { Redis } from 'ioredis';
-import { RedisServerProcess, freePort, waitFor } from '../../../test/support/redis-server.js';
+import { freePort, waitFor } from '../../../test/support/redis-server.js';
+import { redisServerPerTest } from './support/redis-server-per-test.js';
 import { uniquePrefix } from '../../../test/support/test-redis.js';
 import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
@@ -17,8 +18,7 @@ async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number
 }
 
 describe('CacheService under Redis faults', () => {
-  let server: RedisServerProcess;
-  const caches: CacheService[] = [];
+  const redis = redisServerPerTest();
   const rejections = watchUnhandledRejections();
 
   function cacheOn(url: string, options: Parameters<typeof createCache>[0] = {}): CacheService {
@@ -26,19 +26,9 @@ describe('CacheService under Redis faults', () => {
       { url, keyPrefix: uniquePrefix('fault'), commandTimeout: COMMAND_TIMEOUT_MS, ...options },
       silentLogger,
     );
-    caches.push(cache);
+    redis.track(cache);
     return cache;
   }
-
-  beforeEach(async () => {
-    server = await RedisServerProcess.start();
-  });
-
-  afterEach(async () => {
-    await server.signal('SIGCONT');
-    await Promise.all(caches.splice(0).map((cache) => cache.close()));
-    await server.stop();
-  });
 
   afterAll(() => {
     rejections.expectNone();
@@ -46,10 +36,10 @@ describe('CacheService under Redis faults', () => {
 
   describe('when Redis is killed (SIGKILL) and failOpen is on', () => {
     it('answers every operation as a miss or a skipped write, within the command timeout', async () => {
-      const cache = cacheOn(server.url, { breaker: { threshold: 1000 } });
+      const cache = cacheOn(redis.server.url, { breaker: { threshold: 1000 } });
       await cache.ready();
       await cache.set('kept', 'value');
-      await server.signal('SIGKILL');
+      await redis.server.signal('SIGKILL');
 
       const calls: Array<[string, () => Promise<unknown>, unknown]> = [
         ['get', () => cache.get('kept', 'fallback'), 'fallback'],
@@ -73,9 +63,9 @@ describe('CacheService under Redis faults', () => {
     });
 
     it('opens the breaker after the threshold, so later calls do not touch Redis at all', async () => {
-      const cache = cacheOn(server.url, { breaker: { threshold: 3, cooldownMs: 60_000 } });
+      const cache = cacheOn(redis.server.url, { breaker: { threshold: 3, cooldownMs: 60_000 } });
       await cache.ready();
-      await server.signal('SIGSTOP');
+      await redis.server.signal('SIGSTOP');
       for (let i = 0; i < 3; i++) await cache.get('k');
       expect(cache.stats().breaker).toBe('open');
 
@@ -89,12 +79,12 @@ describe('CacheService under Redis faults', () => {
     it('logs the first fault of a streak once, then only counts', async () => {
       const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn(), verbose: jest.fn() };
       const cache = createCache(
-        { url: server.url, keyPrefix: uniquePrefix('log'), commandTimeout: COMMAND_TIMEOUT_MS },
+        { url: redis.server.url, keyPrefix: uniquePrefix('log'), commandTimeout: COMMAND_TIMEOUT_MS },
         logger,
       );
-      caches.push(cache);
+      redis.track(cache);
       await cache.ready();
-      await server.signal('SIGKILL');
+      await redis.server.signal('SIGKILL');
       for (let i = 0; i < 20; i++) await cache.get('k');
       const faultLines = logger.warn.mock.calls.filter(([line]) => String(line).includes('unavailable during'));
       expect(faultLines).toHaveLength(1);
@@ -104,10 +94,10 @@ describe('CacheService under Redis faults', () => {
 
   describe('when Redis is stalled (SIGSTOP)', () => {
     it('fails open within the command timeout, and recovers after SIGCONT', async () => {
-      const cache = cacheOn(server.url, { breaker: { threshold: 2, cooldownMs: 100 } });
+      const cache = cacheOn(redis.server.url, { breaker: { threshold: 2, cooldownMs: 100 } });
       await cache.ready();
       await cache.set('k', 'before');
-      await server.signal('SIGSTOP');
+      await redis.server.signal('SIGSTOP');
 
       const { result, ms } = await timed(() => cache.get('k', 'fallback'));
       expect(result).toBe('fallback');
@@ -115,7 +105,7 @@ describe('CacheService under Redis faults', () => {
       const write = await timed(() => cache.set('k', 'during'));
       expect(write.ms).toBeLessThan(BOUND_MS);
 
-      await server.signal('SIGCONT');
+      await redis.server.signal('SIGCONT');
       await waitFor(async () => (await cache.get('k')) !== undefined, 5_000, 'the cache did not recover after SIGCONT');
       expect(cache.stats().breaker).toBe('closed');
     });
@@ -129,16 +119,16 @@ describe('CacheService under Redis faults', () => {
       const logger = { log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn(), verbose: jest.fn() };
       const cache = createCache(
         {
-          url: server.url,
+          url: redis.server.url,
           keyPrefix: uniquePrefix('set-many'),
           commandTimeout: COMMAND_TIMEOUT_MS,
           breaker: { threshold: 1, cooldownMs: 60_000 },
         },
         logger,
       );
-      caches.push(cache);
+      redis.track(cache);
       await cache.ready();
-      await server.signal(signal);
+      await redis.server.signal(signal);
       // The pipeline resolves with one error per command rather than rejecting: those errors must still count.
       const { result, ms } = await timed(() => cache.setMany({ a: 1, b: 2 }));
       expect(result).toEqual(['a', 'b']);
@@ -150,12 +140,12 @@ describe('CacheService under Redis faults', () => {
 
   describe('when Redis restarts', () => {
     it('recovers by itself: writes and reads round-trip again within a few seconds', async () => {
-      const cache = cacheOn(server.url);
+      const cache = cacheOn(redis.server.url);
       await cache.ready();
-      await server.signal('SIGKILL');
+      await redis.server.signal('SIGKILL');
       expect(await cache.get('k')).toBeUndefined();
 
-      await server.start();
+      await redis.server.start();
       const started = Date.now();
       await waitFor(
         async () => {
@@ -172,9 +162,9 @@ describe('CacheService under Redis faults', () => {
 
   describe('with failOpen: false', () => {
     it('throws CacheUnavailableError for the same faults, within the command timeout', async () => {
-      const cache = cacheOn(server.url, { failOpen: false, breaker: { threshold: 1000 } });
+      const cache = cacheOn(redis.server.url, { failOpen: false, breaker: { threshold: 1000 } });
       await cache.ready();
-      await server.signal('SIGKILL');
+      await redis.server.signal('SIGKILL');
       for (const call of [() => cache.get('k'), () => cache.set('k', 1), () => cache.getOrSet('k', () => 1)]) {
         const started = performance.now();
         await expect(call()).rejects.toBeInstanceOf(CacheUnavailableError);
@@ -185,10 +175,10 @@ describe('CacheService under Redis faults', () => {
 
   describe('operations that never fail open', () => {
     it('throw CacheUnavailableError for incr, incrVersion, lock, invalidateTags and iterKeys', async () => {
-      const cache = cacheOn(server.url, { breaker: { threshold: 1000 } });
+      const cache = cacheOn(redis.server.url, { breaker: { threshold: 1000 } });
       await cache.ready();
       await cache.set('n', 1);
-      await server.signal('SIGKILL');
+      await redis.server.signal('SIGKILL');
       const strict = [
         () => cache.incr('n'),
         () => cache.incrVersion('n'),
@@ -204,9 +194,9 @@ describe('CacheService under Redis faults', () => {
 
   describe('reply errors', () => {
     it('are not connectivity faults: WRONGTYPE still throws with failOpen on', async () => {
-      const cache = cacheOn(server.url, { keyPrefix: uniquePrefix('wrongtype') });
+      const cache = cacheOn(redis.server.url, { keyPrefix: uniquePrefix('wrongtype') });
       await cache.ready();
-      const raw = new Redis(server.url);
+      const raw = new Redis(redis.server.url);
       await cache.set('list', 1);
       const [, [key]] = await raw.scan('0', 'MATCH', '*:1:list', 'COUNT', 1000);
       await raw.del(key!);

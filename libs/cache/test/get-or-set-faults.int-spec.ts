@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { CacheUnavailableError, createCache, type CacheService } from '@stash/cache';
 import { Redis } from 'ioredis';
-import { RedisServerProcess, waitFor } from '../../../test/support/redis-server.js';
+import { waitFor } from '../../../test/support/redis-server.js';
+import { redisServerPerTest } from './support/redis-server-per-test.js';
 import { uniquePrefix } from '../../../test/support/test-redis.js';
 import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 
@@ -32,32 +33,21 @@ function slowLoader(value: string): { load: () => Promise<string>; runs: () => n
 }
 
 describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
-  let server: RedisServerProcess;
-  const caches: CacheService[] = [];
+  const redis = redisServerPerTest();
   const rejections = watchUnhandledRejections();
 
   /** A cache whose breaker never opens here, so that every call meets the stall itself. */
   async function stalledCache(prefix = uniquePrefix('gos-fault')): Promise<CacheService> {
     const cache = createCache(
-      { url: server.url, keyPrefix: prefix, commandTimeout: COMMAND_TIMEOUT_MS, breaker: { threshold: 1000 } },
+      { url: redis.server.url, keyPrefix: prefix, commandTimeout: COMMAND_TIMEOUT_MS, breaker: { threshold: 1000 } },
       silentLogger,
     );
-    caches.push(cache);
+    redis.track(cache);
     await cache.ready();
     // Loads the Lua scripts on the server, so that commands sent during the stall are the ones counted here.
     await cache.getOrSet('warm', () => 'warm', { tags: ['warm'] });
     return cache;
   }
-
-  beforeEach(async () => {
-    server = await RedisServerProcess.start();
-  });
-
-  afterEach(async () => {
-    await server.signal('SIGCONT');
-    await Promise.all(caches.splice(0).map((cache) => cache.close()));
-    await server.stop();
-  });
 
   afterAll(() => {
     rejections.expectNone();
@@ -72,7 +62,7 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
       'costs one command timeout plus the loader, runs the loader once per call and sends nothing after the fault (%s)',
       async (_, options) => {
         const cache = await stalledCache();
-        await server.signal('SIGSTOP');
+        await redis.server.signal('SIGSTOP');
         for (let call = 1; call <= 3; call++) {
           const loader = slowLoader(`value ${call}`);
           const errorsBefore = cache.stats().errors;
@@ -88,7 +78,7 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
 
     it('bounds the callers that join the flight the same way: one loader run, one fault', async () => {
       const cache = await stalledCache();
-      await server.signal('SIGSTOP');
+      await redis.server.signal('SIGSTOP');
       const loader = slowLoader('shared');
       const started = performance.now();
       const calls = Array.from({ length: 20 }, () =>
@@ -106,7 +96,7 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
 
     it('gives joiners the value of a flight that went without Redis, unless a tag of it was invalidated meanwhile', async () => {
       const cache = await stalledCache();
-      await server.signal('SIGSTOP');
+      await redis.server.signal('SIGSTOP');
       // Queued (Redis is stalled) before the flights start: it cannot have superseded what they load.
       await cache.invalidateTags(['before'], { retry: true });
       const before = { flight: slowLoader('flight'), joiner: slowLoader('joiner') };
@@ -133,7 +123,7 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
     // invalidation landed instead of being queued, and the joiner used to be served the flight's old value.
     it('does not give a joiner the value of a flight that went without Redis when this process invalidated one of its tags after the flight started, even once the DEL landed', async () => {
       const cache = await stalledCache();
-      await server.signal('SIGSTOP');
+      await redis.server.signal('SIGSTOP');
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       let flightRuns = 0;
@@ -148,7 +138,7 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
       );
       // The flight's read times out: it loads without Redis, and holds its (old) rows at the gate.
       await waitFor(() => flightRuns === 1, 5_000, 'the flight did not start its loader');
-      await server.signal('SIGCONT');
+      await redis.server.signal('SIGCONT');
       // A write commits and invalidates the tag; Redis answers again, so the DEL lands and nothing is pending.
       const queuedBefore = cache.stats().invalidationsQueued;
       await cache.invalidateTags(['recipes'], { retry: true });
@@ -163,12 +153,17 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
 
     it('with failOpen: false, rejects after one command timeout without running the loader', async () => {
       const cache = createCache(
-        { url: server.url, keyPrefix: uniquePrefix('gos-strict'), commandTimeout: COMMAND_TIMEOUT_MS, failOpen: false },
+        {
+          url: redis.server.url,
+          keyPrefix: uniquePrefix('gos-strict'),
+          commandTimeout: COMMAND_TIMEOUT_MS,
+          failOpen: false,
+        },
         silentLogger,
       );
-      caches.push(cache);
+      redis.track(cache);
       await cache.ready();
-      await server.signal('SIGSTOP');
+      await redis.server.signal('SIGSTOP');
       const loader = slowLoader('never');
       const started = performance.now();
       await expect(cache.getOrSet('k', loader.load, { tags: ['recipes'] })).rejects.toBeInstanceOf(
@@ -189,7 +184,7 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
       const load = async () => {
         runs++;
         const started = performance.now();
-        await server.signal('SIGSTOP');
+        await redis.server.signal('SIGSTOP');
         loaderMs = performance.now() - started;
         return 'loaded';
       };
@@ -206,8 +201,8 @@ describe('CacheService.getOrSet when Redis stalls (SIGSTOP)', () => {
       // The write faulted; joiners did not send a tag check into the stall, and the lock release is not waited for.
       expect(cache.stats().errors).toBe(1);
 
-      await server.signal('SIGCONT');
-      const raw = new Redis(server.url);
+      await redis.server.signal('SIGCONT');
+      const raw = new Redis(redis.server.url);
       try {
         // The stalled commands run in order once the server resumes: the stored value, then the release.
         await waitFor(

@@ -12,6 +12,7 @@ import {
 import { Redis } from 'ioredis';
 import request from 'supertest';
 import { RedisServerProcess } from '../../../test/support/redis-server.js';
+import { redisServerPerTest } from './support/redis-server-per-test.js';
 import { testRedisUrl, uniquePrefix } from '../../../test/support/test-redis.js';
 import { NodeBuild, type NodeApp } from './support/node-build.js';
 
@@ -251,8 +252,7 @@ describe.each<['redis' | 'memory' | 'dummy']>([['redis'], ['memory'], ['dummy']]
 describe('CacheThrottlerStorage when Redis is unavailable', () => {
   const COMMAND_TIMEOUT_MS = 200;
   const BOUND_MS = COMMAND_TIMEOUT_MS + 250;
-  let server: RedisServerProcess;
-  const caches: CacheService[] = [];
+  const redis = redisServerPerTest();
 
   function newLogger() {
     return { log: jest.fn(), warn: jest.fn(), error: jest.fn(), debug: jest.fn(), verbose: jest.fn() };
@@ -261,14 +261,14 @@ describe('CacheThrottlerStorage when Redis is unavailable', () => {
   async function limiterOn(options: { failOpen?: boolean } = {}, logger = newLogger()) {
     const cache = createCache(
       {
-        url: server.url,
+        url: redis.server.url,
         keyPrefix: uniquePrefix('throttle-fault'),
         commandTimeout: COMMAND_TIMEOUT_MS,
         breaker: { threshold: 1000 },
       },
       logger,
     );
-    caches.push(cache);
+    redis.track(cache);
     await cache.ready();
     return { cache, limiter: new CacheThrottlerStorage(cache, options), logger };
   }
@@ -279,23 +279,13 @@ describe('CacheThrottlerStorage when Redis is unavailable', () => {
     return { result, ms: performance.now() - started };
   }
 
-  beforeEach(async () => {
-    server = await RedisServerProcess.start();
-  });
-
-  afterEach(async () => {
-    await server.signal('SIGCONT');
-    await Promise.all(caches.splice(0).map((cache) => cache.close()));
-    await server.stop();
-  });
-
   it.each<[string, NodeJS.Signals]>([
     ['stalled (SIGSTOP)', 'SIGSTOP'],
     ['killed (SIGKILL)', 'SIGKILL'],
   ])('throws CacheUnavailableError within the command timeout by default when Redis is %s', async (_, signal) => {
     const { limiter } = await limiterOn();
     await limiter.increment('k', MINUTE_MS, 3, MINUTE_MS, 'default');
-    await server.signal(signal);
+    await redis.server.signal(signal);
     const started = performance.now();
     await expect(limiter.increment('k', MINUTE_MS, 3, MINUTE_MS, 'default')).rejects.toBeInstanceOf(
       CacheUnavailableError,
@@ -305,7 +295,7 @@ describe('CacheThrottlerStorage when Redis is unavailable', () => {
 
   it('with failOpen, lets requests through within the command timeout, logs once per outage and counts them', async () => {
     const { cache, limiter, logger } = await limiterOn({ failOpen: true });
-    await server.signal('SIGSTOP');
+    await redis.server.signal('SIGSTOP');
     for (let i = 0; i < 5; i++) {
       const { result, ms } = await timed(() => limiter.increment('k', MINUTE_MS, 1, MINUTE_MS, 'default'));
       expect(result).toMatchObject({ isBlocked: false, totalHits: 0 });
@@ -315,7 +305,7 @@ describe('CacheThrottlerStorage when Redis is unavailable', () => {
     const letThrough = logger.warn.mock.calls.filter(([line]) => String(line).includes('not enforced'));
     expect(letThrough).toHaveLength(1);
 
-    await server.signal('SIGCONT');
+    await redis.server.signal('SIGCONT');
     await waitUntil(
       async () => (await limiter.increment('k', MINUTE_MS, 1, MINUTE_MS, 'default')).totalHits > 0,
       5_000,
