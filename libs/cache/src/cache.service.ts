@@ -54,11 +54,11 @@ export class CacheService {
 
   /**
    * The cache's own ioredis client (`Redis`, or `Cluster`), for the Redis commands Stash does not wrap; undefined on
-   * the `memory` and `dummy` stores. It carries the cache's connection settings (`commandTimeout`, no offline
-   * queue), but commands sent on it bypass Stash: no key prefix, version or codec, no fail-open, no circuit breaker,
-   * no fault counting. It may be shared with other caches of the same server, and is closed with the cache (a
-   * `client` passed in options stays yours): never `quit()` it.
-   * @example const views = await cache.client?.zincrby('shop-views', 1, productId);
+   * the `memory` and `dummy` stores. It has no offline queue, and its ioredis `commandTimeout` is only a safety net
+   * (ten times the cache's): bound each command with `withinCommandTimeout`. Commands sent on it bypass Stash: no key
+   * prefix, version or codec, no fail-open, no circuit breaker, no fault counting. It may be shared with other caches
+   * of the same server, and is closed with the cache (a `client` passed in options stays yours): never `quit()` it.
+   * @example const views = await withinCommandTimeout(cache.client!.zincrby('shop-views', 1, productId), 500);
    */
   get client(): Redis | Cluster | undefined {
     return this.context.client;
