@@ -3,6 +3,7 @@ import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { ResolvedCacheOptions } from '../cache-options.js';
 import { CACHE_DEFAULTS } from '../cache-options.js';
 import { withinCommandTimeout } from './command-timeout.js';
+import { clusterFailFast, sentinelFailFast } from './topology-options.js';
 
 const CONNECT_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
@@ -106,13 +107,18 @@ export class RedisConnections {
     let client: Redis | Cluster;
     if (connection.cluster) {
       client = new Cluster(connection.cluster.nodes, {
-        enableOfflineQueue: false,
-        clusterRetryStrategy: (attempt) => Math.min(50 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
+        ...clusterFailFast(commandTimeout),
         ...connection.cluster.options,
         redisOptions: { ...safe, ...connection.redis, ...connection.cluster.options?.redisOptions },
       });
     } else if (connection.sentinels) {
-      client = new Redis({ ...safe, ...connection.redis, sentinels: connection.sentinels, name: connection.name });
+      client = new Redis({
+        ...safe,
+        ...sentinelFailFast(commandTimeout),
+        ...connection.redis,
+        sentinels: connection.sentinels,
+        name: connection.name,
+      });
     } else {
       client = new Redis(connection.url ?? CACHE_DEFAULTS.url, { ...safe, ...connection.redis });
     }
@@ -128,11 +134,14 @@ export class RedisConnections {
 }
 
 // QUIT on a stalled server would wait for the raw commands' safety net: bounded by the cache's timeout instead.
+// disconnect() always follows: QUIT closes the socket but not what the connector opened beside it (the sentinel
+// failover detector's subscriptions, in ioredis 6), which would keep the process alive.
 async function quit(client: Redis | Cluster, commandTimeout: number): Promise<void> {
-  if (client.status === 'end') return;
   try {
-    await withinCommandTimeout(client.quit(), commandTimeout);
+    if (client.status !== 'end') await withinCommandTimeout(client.quit(), commandTimeout);
   } catch {
+    // Closed below either way.
+  } finally {
     client.disconnect();
   }
 }

@@ -21,6 +21,17 @@ describe('isConnectivityError', () => {
       error('ReplyError', 'MISCONF Redis is configured to save RDB snapshots, but it is failing'),
       true,
     ],
+    ['TRYAGAIN reply', error('ReplyError', 'TRYAGAIN Multiple keys request during rehashing of slot'), true],
+    ['CLUSTERDOWN reply', error('ReplyError', 'CLUSTERDOWN The cluster is down'), true],
+    ['cluster not ready', error('Error', "Cluster isn't ready and enableOfflineQueue options is false"), true],
+    ['slots refresh failed', error('ClusterAllFailedError', 'Failed to refresh slots cache.'), true],
+    [
+      'redirections exhausted',
+      error('Error', 'Too many Cluster redirections. Last error: ReplyError: CLUSTERDOWN The cluster is down'),
+      true,
+    ],
+    ['no startup node', error('Error', 'None of startup nodes is available'), true],
+    ['CROSSSLOT reply', error('ReplyError', "CROSSSLOT Keys in request don't hash to the same slot"), false],
     [
       'WRONGTYPE reply',
       error('ReplyError', 'WRONGTYPE Operation against a key holding the wrong kind of value'),

@@ -12,8 +12,10 @@ const NETWORK_CODES = new Set([
   'EHOSTUNREACH',
   'ECONNABORTED',
 ]);
+// Cluster: redirections run out while slots move or a master fails over (TRYAGAIN, CLUSTERDOWN or closed
+// connections retried until maxRedirections), the slot map cannot be refreshed, or no seed node answers.
 const CLIENT_MESSAGES =
-  /Connection is closed|Stream isn't writeable|Command timed out|enableOfflineQueue|Reached the max retries|MaxRetriesPerRequest|Failed to refresh slots cache|None of startup nodes is available|All sentinels are unreachable|connect ETIMEDOUT/i;
+  /Connection is closed|Stream isn't writeable|Command timed out|enableOfflineQueue|Reached the max retries|MaxRetriesPerRequest|Failed to refresh slots cache|None of startup nodes is available|Too many Cluster redirections|All sentinels are unreachable|connect ETIMEDOUT/i;
 
 /**
  * True for faults of reaching Redis (refused, reset, timed out, closed, server loading, full or failing over),

@@ -7,15 +7,19 @@ import { CacheValueError } from '../errors/cache-value.error.js';
 import { isConnectivityError } from '../faults/connectivity-error.js';
 import { whenReady } from '../connection/redis-connections.js';
 import { withinCommandTimeout } from '../connection/command-timeout.js';
+import { ClusterBatches, ttlToMs } from './cluster-batches.js';
 
 const SCAN_COUNT = 500;
 
 /**
  * The Redis backend: native commands for every derived operation, Lua where atomicity needs it. Every command is
  * bounded by `commandTimeoutMs` through `withinCommandTimeout` (see there why not by ioredis's timer alone).
+ * On a Redis Cluster the multi-key operations are split by hash slot (`ClusterBatches`); every Lua script names
+ * one key, so it runs on that key's master.
  */
 export class RedisCacheStore extends BaseCacheStore {
   private readonly client: (Redis | Cluster) & StashScripts;
+  private readonly cluster: ClusterBatches | undefined;
 
   /**
    * @param commandTimeoutMs how long a command may wait for its reply (the cache's `commandTimeout`).
@@ -28,6 +32,8 @@ export class RedisCacheStore extends BaseCacheStore {
   ) {
     super();
     this.client = withStashScripts(client);
+    const scripted = this.client;
+    if (isCluster(scripted)) this.cluster = new ClusterBatches(scripted, (command) => this.send(command));
   }
 
   async get(key: string): Promise<Buffer | undefined> {
@@ -67,12 +73,13 @@ export class RedisCacheStore extends BaseCacheStore {
 
   override async getMany(keys: readonly string[]): Promise<(Buffer | undefined)[]> {
     if (keys.length === 0) return [];
-    const values = await this.send(this.client.mgetBuffer(...keys));
+    const values = this.cluster ? await this.cluster.getMany(keys) : await this.send(this.client.mgetBuffer(...keys));
     return values.map((value) => value ?? undefined);
   }
 
   override async setMany(entries: ReadonlyArray<readonly [string, Buffer]>, ttl: StoreTtl): Promise<string[]> {
     if (entries.length === 0) return [];
+    if (this.cluster) return this.cluster.setMany(entries, ttlToMs(ttl));
     const pipeline = this.client.pipeline();
     for (const [key, data] of entries) {
       if (ttl === null) pipeline.set(key, data);
@@ -88,7 +95,8 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   override async deleteMany(keys: readonly string[]): Promise<number> {
-    return keys.length === 0 ? 0 : this.send(this.client.del(...keys));
+    if (keys.length === 0) return 0;
+    return this.cluster ? this.cluster.deleteMany(keys) : this.send(this.client.del(...keys));
   }
 
   async incr(key: string, delta: number): Promise<number | undefined> {
@@ -104,6 +112,7 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   async rename(from: string, to: string): Promise<boolean> {
+    if (this.cluster) return this.cluster.rename(from, to);
     try {
       await this.send(this.client.rename(from, to));
       return true;
@@ -136,6 +145,10 @@ export class RedisCacheStore extends BaseCacheStore {
     tagKeys: readonly string[],
   ): Promise<[Buffer | undefined, (string | undefined)[]]> {
     if (tagKeys.length === 0) return [await this.get(key), []];
+    if (this.cluster) {
+      const [data, tokens] = await this.cluster.readWithTags(key, tagKeys);
+      return [data ?? undefined, tokens.map((token) => token?.toString('utf8'))];
+    }
     const [[readError, data], [tagsError, tokens]] = ((await this.send(
       this.client
         .pipeline()
@@ -149,6 +162,7 @@ export class RedisCacheStore extends BaseCacheStore {
 
   override async ensureTags(tagKeys: readonly string[]): Promise<string[]> {
     if (tagKeys.length === 0) return [];
+    if (this.cluster) return this.cluster.ensureTags(tagKeys);
     const pipeline = this.client.pipeline();
     for (const tag of tagKeys) pipeline.set(tag, newToken(), 'NX').get(tag);
     const results = (await this.send(pipeline.exec())) ?? [];
@@ -193,18 +207,17 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   private send<T>(command: Promise<T>): Promise<T> {
-    return withinCommandTimeout(command, this.commandTimeoutMs);
+    const bounded = withinCommandTimeout(command, this.commandTimeoutMs);
+    return this.cluster ? this.cluster.refreshSlotsOnTimeout(bounded) : bounded;
   }
 
-  private async unlink(keys: string[]): Promise<number> {
-    if (!isCluster(this.client)) return this.send(this.client.unlink(...keys));
-    const counts = await Promise.all(keys.map((key) => this.send(this.client.unlink(key))));
-    return counts.reduce((sum, n) => sum + n, 0);
+  private unlink(keys: string[]): Promise<number> {
+    return this.cluster ? this.cluster.unlink(keys) : this.send(this.client.unlink(...keys));
   }
 }
 
 function toMs(ttlSeconds: number): number {
-  return Math.max(1, Math.ceil(ttlSeconds * 1000));
+  return ttlToMs(ttlSeconds) as number;
 }
 
 function isCluster(client: Redis | Cluster): client is Cluster {

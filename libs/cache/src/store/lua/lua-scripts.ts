@@ -11,7 +11,7 @@ const SOURCES = new Map<ScriptName, string>(
 /** The scripts as client methods: ioredis runs them with EVALSHA and falls back to EVAL on NOSCRIPT. */
 export interface StashScripts {
   stashIncrExisting(key: string, delta: number): Promise<number | null>;
-  stashLockRelease(key: string, token: string): Promise<number>;
+  stashLockRelease(key: string, token: string | Buffer): Promise<number>;
   stashLockExtend(key: string, token: string, ttlMs: number): Promise<number>;
   stashCompareAndSet(key: string, expected: Buffer, data: Buffer | '', ttlMs: number | ''): Promise<number>;
   stashThrottle(key: string, ttlMs: number, limit: number, blockMs: number): Promise<[number, number, number, number]>;
