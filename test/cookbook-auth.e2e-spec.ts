@@ -140,6 +140,29 @@ describe.each(TEST_DATABASE_KINDS)('cookbook sign-in on %s: POST /api/login, GET
       expect(sessionCookie(response)).toBeUndefined();
     });
   });
+
+  describe('POST /api/logout-everywhere', () => {
+    it("ends every session of the user, this one included, and leaves other users' sessions alone", async () => {
+      const laptop = browser();
+      const phone = browser();
+      const bob = browser();
+      await login(laptop, 'alice').expect(200);
+      const phoneCookie = sessionCookie(await login(phone, 'alice').expect(200))!;
+      await login(bob, 'bob').expect(200);
+
+      const response = await laptop.post('/api/logout-everywhere').type('json').expect(204);
+      expect(sessionCookie(response)?.value).toBe('');
+      await laptop.get('/api/me').expect(401);
+      await phone.get('/api/me').expect(401);
+      expect(await redis.exists(`${cookbook.prefix}-session:${sessionIdOf(phoneCookie)}`)).toBe(0);
+      await bob.get('/api/me').expect(200, { user: BOB });
+    });
+
+    it('answers 401 when nobody is signed in, and sets no cookie', async () => {
+      const response = await http().post('/api/logout-everywhere').type('json').expect(401);
+      expect(sessionCookie(response)).toBeUndefined();
+    });
+  });
 });
 
 describe('cookbook startup: SESSION_SECRET', () => {

@@ -26,6 +26,13 @@ export class AuthController {
     await this.auth.signOut(req);
   }
 
+  /** Signs out on every device: every session of the user is deleted, this one included. */
+  @Post('logout-everywhere')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  async logoutEverywhere(@Req() req: Request): Promise<void> {
+    if (!(await this.auth.signOutEverywhere(req))) throw new UnauthorizedException('Not signed in');
+  }
+
   /** The signed-in user. */
   @Get('me')
   async me(@Req() req: Request): Promise<{ user: SignedInUser }> {

@@ -46,6 +46,19 @@ export class AuthService {
   }
 
   /**
+   * Signs the request's user out on every device (after a password change, a lost phone): every session in the
+   * user's index is deleted, on every app instance, and this request's cookie is cleared.
+   * @returns false when nobody is signed in (nothing changes then).
+   */
+  async signOutEverywhere(req: Request): Promise<boolean> {
+    const userId = await this.sessions.getUserId(req);
+    if (userId === undefined) return false;
+    await this.sessions.destroyAllForUser(userId);
+    await this.sessions.logout(req);
+    return true;
+  }
+
+  /**
    * The user the request's session is bound to, if they still exist. Session user ids are strings
    * (`SessionService.getUserId`); one that is not a record id names nobody.
    */
