@@ -101,7 +101,7 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) return walk(path);
-    return /\.(ts|lua)$/.test(entry.name) && !entry.name.endsWith('.spec.ts') ? [path] : [];
+    return /\.(ts|lua)$/.test(entry.name) && !/\.(spec|d)\.ts$/.test(entry.name) ? [path] : [];
   });
 }
 

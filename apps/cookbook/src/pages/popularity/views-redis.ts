@@ -1,8 +1,9 @@
-import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { CACHE_DEFAULTS, CacheService, isConnectivityError, withinCommandTimeout } from '@stash/cache';
-import { Redis, type Cluster } from 'ioredis';
+import { Injectable, Logger } from '@nestjs/common';
+import { CACHE_DEFAULTS, CacheService, InjectCache, isConnectivityError, withinCommandTimeout } from '@stash/cache';
+import type { Cluster, Redis } from 'ioredis';
 import type { CookbookConfig } from '../../config/cookbook-config.interface.js';
 import { InjectCookbookConfig } from '../../config/cookbook.config.js';
+import { RATE_LIMIT_CACHE } from '../../rate-limit/rate-limit.constants.js';
 
 /** After a connectivity fault, calls skip Redis for this long, so a stalled server costs one timeout, not one per call. */
 export const VIEWS_COOLDOWN_MS = 1_000;
@@ -15,23 +16,25 @@ export const VIEWS_COOLDOWN_MS = 1_000;
  * breaker, which is why keys come from `popularity-keys.ts` and every call goes through `failOpen` here.
  *
  * With CACHE_STORE=memory or dummy the cache has no client, but counting goes on (a count is data, not a cache
- * entry): the counts then open a connection of their own to REDIS_URL (the sessions' Redis), with the same settings,
- * and close it at shutdown.
+ * entry): the counts then use the rate-limit cache's client, which is always on the configured Redis (one server,
+ * a Cluster or behind sentinels).
  */
 @Injectable()
-export class ViewsRedis implements OnApplicationShutdown {
+export class ViewsRedis {
   readonly client: Redis | Cluster;
   readonly keyPrefix: string;
-  private readonly owned: Redis | undefined;
   private readonly logger = new Logger('CookbookViews');
   private failing = false;
   private failures = 0;
   private skipUntil = 0;
 
-  constructor(@InjectCookbookConfig() config: CookbookConfig, cache: CacheService) {
+  constructor(
+    @InjectCookbookConfig() config: CookbookConfig,
+    cache: CacheService,
+    @InjectCache(RATE_LIMIT_CACHE) rateLimits: CacheService,
+  ) {
     this.keyPrefix = config.cacheKeyPrefix;
-    this.owned = cache.client ? undefined : ownConnection(config.redisUrl);
-    this.client = cache.client ?? this.owned!;
+    this.client = cache.client ?? rateLimits.client!;
   }
 
   /**
@@ -62,26 +65,4 @@ export class ViewsRedis implements OnApplicationShutdown {
       return fallback;
     }
   }
-
-  /** Closes the connection of its own, if it opened one; the cache's client is the cache's to close. */
-  async onApplicationShutdown(): Promise<void> {
-    const owned = this.owned;
-    if (!owned || owned.status === 'end') return;
-    await owned.quit().catch(() => owned.disconnect());
-  }
-}
-
-/** The fallback connection, with the settings Stash gives the cache's clients. */
-function ownConnection(redisUrl: string): Redis {
-  const client = new Redis(redisUrl, {
-    enableOfflineQueue: false,
-    maxRetriesPerRequest: 0,
-    commandTimeout: CACHE_DEFAULTS.commandTimeout,
-    connectTimeout: 2_000,
-    retryStrategy: (attempt) => Math.min(100 * 2 ** attempt, 2_000),
-    connectionName: 'cookbook:views',
-  });
-  // Reported through `failOpen` when a command fails; an unhandled 'error' event would crash the process.
-  client.on('error', () => undefined);
-  return client;
 }
