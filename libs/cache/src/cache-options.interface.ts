@@ -1,5 +1,6 @@
 import type { ClusterNode, ClusterOptions, Redis, Cluster, RedisOptions, SentinelAddress } from 'ioredis';
 import type { CacheCodec } from './codec/cache-codec.interface.js';
+import type { NearCacheOptions } from './near/near-options.interface.js';
 
 /** Builds the stored key from the user key, the cache's `keyPrefix` and the version (Django's `KEY_FUNCTION`). */
 export type KeyFunction = (key: string, keyPrefix: string, version: number) => string;
@@ -54,6 +55,13 @@ export interface CacheOptions {
   memory?: { maxEntries?: number; maxBytes?: number };
   /** Defaults of `getOrSet`'s cross-process fill lock. */
   stampede?: { lockTtl?: number; lockWait?: number };
+  /**
+   * An in-process LRU tier in front of Redis (Redis store only), kept coherent across processes through Redis
+   * pub/sub: a hit costs no round trip, and no process serves an entry more than `2 × heartbeatMs` after its
+   * invalidation was published. Every process that writes to this cache must enable it too (it is what publishes
+   * the invalidations). `true` takes the defaults. @default false
+   */
+  near?: boolean | NearCacheOptions;
 }
 
 /** Options of `CacheModule.forRoot`: the top level configures the `default` cache, `caches` adds named ones. */

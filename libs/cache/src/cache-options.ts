@@ -3,6 +3,7 @@ import type { CacheCodec } from './codec/cache-codec.interface.js';
 import { DEFAULT_CACHE_NAME } from './cache.constants.js';
 import { CacheConfigError } from './errors/cache-config.error.js';
 import { defaultKeyFunction } from './keys/entry-key.js';
+import { resolveNearOptions, type ResolvedNearOptions } from './near/near-options.js';
 
 /** A cache's options with every default applied; built once at bootstrap. */
 export interface ResolvedCacheOptions {
@@ -25,6 +26,8 @@ export interface ResolvedCacheOptions {
   readonly breaker: { readonly threshold: number; readonly cooldownMs: number };
   readonly memory: { readonly maxEntries: number; readonly maxBytes: number };
   readonly stampede: { readonly lockTtl: number; readonly lockWait: number };
+  /** The near cache's options; undefined when it is off. */
+  readonly near: ResolvedNearOptions | undefined;
 }
 
 export const CACHE_DEFAULTS = Object.freeze({
@@ -67,6 +70,7 @@ const CACHE_OPTION_NAMES = new Set<string>([
   'breaker',
   'memory',
   'stampede',
+  'near',
 ]);
 const GROUP_OPTION_NAMES = {
   breaker: new Set(['threshold', 'cooldownMs']),
@@ -253,6 +257,7 @@ export function resolveCacheOptions(name: string, raw: CacheOptions, path = ''):
       lockTtl: positive(at('stampede.lockTtl'), raw.stampede?.lockTtl, CACHE_DEFAULTS.stampede.lockTtl),
       lockWait: positive(at('stampede.lockWait'), raw.stampede?.lockWait, CACHE_DEFAULTS.stampede.lockWait),
     }),
+    near: resolveNearOptions(at('near'), raw.near, store),
   });
 }
 

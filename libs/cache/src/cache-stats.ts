@@ -3,8 +3,13 @@ import type { BreakerState } from './faults/circuit-breaker.js';
 /** Counters of one cache since it started (`CacheService.stats()`). */
 export interface CacheStatsSnapshot {
   readonly cache: string;
+  /** Reads that found a value (near-cache hits included). */
   readonly hits: number;
   readonly misses: number;
+  /** Reads served from the near cache, without Redis (a subset of `hits`); 0 without a near cache. */
+  readonly nearHits: number;
+  /** Keys looked up in the near cache and not found there (read from Redis then); 0 without a near cache. */
+  readonly nearMisses: number;
   readonly sets: number;
   readonly deletes: number;
   /** Connectivity faults, including calls refused while the breaker was open. */
@@ -34,6 +39,8 @@ export interface CacheStatsSnapshot {
 export class CacheStats {
   hits = 0;
   misses = 0;
+  nearHits = 0;
+  nearMisses = 0;
   sets = 0;
   deletes = 0;
   errors = 0;
@@ -51,10 +58,13 @@ export class CacheStats {
   snapshot(breaker: BreakerState): CacheStatsSnapshot {
     const { cache, hits, misses, sets, deletes, errors, decodeErrors, staleServes, loaderRuns, lockWaits } = this;
     const { invalidationsPending, invalidationsQueued, invalidationRetries, throttlerFailOpens } = this;
+    const { nearHits, nearMisses } = this;
     return {
       cache,
       hits,
       misses,
+      nearHits,
+      nearMisses,
       sets,
       deletes,
       errors,

@@ -13,33 +13,50 @@ import type { GetOrSetOptions } from './stampede/get-or-set-options.interface.js
 import type { Loader } from './stampede/run-loader.js';
 import { ConditionalWrites } from './entries/conditional-writes.js';
 import { EntryIO } from './entries/entry-io.js';
-import { encodeTagged, tagTokens, uniqueTags } from './entries/tag-tokens.js';
 import { cacheFragment, invalidateFragment } from './fragments/cache-fragment.js';
 import { resolveTtl } from './entries/resolve-ttl.js';
-import { assertDelta, assertGlob, assertKeyList, assertRetry, assertTags, entryPairs } from './cache-arguments.js';
+import { assertDelta, assertGlob, assertKeyList, assertRetry, assertTags } from './cache-arguments.js';
 import { CacheArgumentError } from './errors/cache-argument.error.js';
 import { CacheKeyMissingError } from './errors/cache-key-missing.error.js';
 import type { CacheLock } from './lock/cache-lock.js';
 import { acquireLock, runHoldingLock } from './lock/lock-acquisition.js';
 import { GetOrSetCoordinator } from './stampede/get-or-set-coordinator.js';
-
-const NO_TAGS: readonly string[] = [];
+import { CacheCoherence } from './near/cache-coherence.js';
+import type { CoherenceChannel } from './near/coherence-channel.js';
+import { EntryReads } from './near/near-reads.js';
+import { CacheWrites } from './cache-writes.js';
 
 /**
  * One cache: Django's low-level cache API plus django-redis's extras, tags and stampede-proof `getOrSet`.
  * Seconds everywhere. Reads fail open (a miss) and writes are skipped when Redis is unreachable and `failOpen`
  * is on; `incr`/`decr`, versions, locks and `invalidateTags` (unless retried) throw `CacheUnavailableError`.
+ * With the `near` option, `get`, `getMany`, `has` and `getOrSet` hits are served from process memory when they can,
+ * and every write tells the other processes what to drop (see `NearCacheOptions`).
  */
 export class CacheService {
   private readonly io: EntryIO;
   private readonly coordinator: GetOrSetCoordinator;
   private readonly conditional: ConditionalWrites;
+  private readonly coherence: CacheCoherence;
+  private readonly reads: EntryReads;
+  private readonly writes: CacheWrites;
 
   /** @internal Built by `CacheModule` or `createCache`. */
   constructor(private readonly context: CacheContext) {
     this.io = new EntryIO(context);
     this.coordinator = new GetOrSetCoordinator(context);
     this.conditional = new ConditionalWrites(context, this.io);
+    this.coherence = new CacheCoherence(context, context.options.near);
+    this.reads = new EntryReads(context, this.io, this.coherence, context.options.near);
+    this.writes = new CacheWrites(context, this.io, this.conditional, this.coherence, this.reads);
+  }
+
+  /**
+   * @internal The cache's coherence channel (opened on first call when the cache has no near cache), for Stash's
+   * page micro-cache: register a `NearStore` on it, publish what page writes invalidate.
+   */
+  coherenceChannel(): CoherenceChannel {
+    return this.coherence.channel();
   }
 
   /** @internal The parts of this cache, for Stash's page cache (raw page bytes, known tags, fill locks). */
@@ -66,13 +83,13 @@ export class CacheService {
 
   /** Returns the value, or `fallback` on a miss. A stored `null` is returned as `null`. */
   async get<T = unknown>(key: string, fallback?: T, options?: VersionOption): Promise<T | undefined> {
-    const outcome = await this.io.read('get', this.context.keys.entry(key, options?.version), NO_TAGS);
-    if (outcome.status !== 'fresh') {
+    const entry = await this.reads.get('get', this.context.keys.entry(key, options?.version));
+    if (!entry) {
       this.context.stats.misses++;
       return fallback;
     }
     this.context.stats.hits++;
-    return outcome.entry.value as T;
+    return entry.value as T;
   }
 
   /**
@@ -82,25 +99,7 @@ export class CacheService {
    * @throws CacheKeyError, CacheSerializationError, CacheValueTooLargeError, CacheTtlError before anything is written.
    */
   async set(key: string, value: unknown, ttl?: number | null, options?: SetOptions): Promise<void> {
-    const { keys, guard, store, stats, options: cache } = this.context;
-    const storedKey = keys.entry(key, options?.version);
-    const seconds = resolveTtl(ttl, cache.defaultTtl);
-    if (seconds === 0) {
-      await this.delete(key, options);
-      return;
-    }
-    const data = await encodeTagged(this.context, this.io, key, value, options?.tags);
-    if (!data) {
-      // Skipped as too large: the value it was meant to replace must not go on being served.
-      await this.delete(key, options);
-      return;
-    }
-    const stored = await guard.run(
-      'set',
-      () => store.set(storedKey, data, seconds).then(() => true),
-      () => false,
-    );
-    if (stored) stats.sets++;
+    return this.writes.set(key, value, ttl, options);
   }
 
   /**
@@ -108,22 +107,7 @@ export class CacheService {
    * tag-invalidated or undecodable. True only when it was stored.
    */
   async add(key: string, value: unknown, ttl?: number | null, options?: SetOptions): Promise<boolean> {
-    const { keys, guard, stats, options: cache } = this.context;
-    const storedKey = keys.entry(key, options?.version);
-    const seconds = resolveTtl(ttl, cache.defaultTtl);
-    const tags = uniqueTags(this.context, 'add', options?.tags);
-    const encoded = await this.io.prepare(key, value, tags, false);
-    if (!encoded) return false;
-    if (seconds === 0) return !(await this.has(key, options));
-    const data = this.io.finish(key, encoded, await tagTokens(this.context, tags), false);
-    if (!data) return false;
-    const added = await guard.run(
-      'add',
-      () => this.conditional.add(storedKey, data, seconds),
-      () => false,
-    );
-    if (added) stats.sets++;
-    return added;
+    return this.writes.add(key, value, ttl, options);
   }
 
   /**
@@ -133,19 +117,18 @@ export class CacheService {
    */
   async getOrSet<T>(key: string, loader: Loader<T>, options?: GetOrSetOptions): Promise<T> {
     // async, so that a bad key or option rejects like every other method instead of throwing at the call.
-    return this.coordinator.run(key, loader, options);
+    const read = this.reads.getOrSetHit(key, loader, options);
+    const near = read && (await read);
+    if (!near) return this.coordinator.run(key, loader, options);
+    this.context.stats.hits++;
+    return near.value as T;
   }
 
   /** Returns the found keys and their values (missing keys are absent from the map). */
   async getMany<T = unknown>(keys: readonly string[], options?: VersionOption): Promise<Map<string, T>> {
-    const { keys: layout, guard, store, stats } = this.context;
+    const { keys: layout, stats } = this.context;
     const storedKeys = assertKeyList('getMany', keys).map((key) => layout.entry(key, options?.version));
-    const data = await guard.run(
-      'getMany',
-      () => store.getMany(storedKeys),
-      () => storedKeys.map(() => undefined),
-    );
-    const entries = await this.io.readMany('getMany', storedKeys, data);
+    const entries = await this.reads.getMany(storedKeys);
     const found = new Map<string, T>();
     entries.forEach((entry, i) => {
       if (entry) found.set(keys[i]!, entry.value as T);
@@ -164,65 +147,22 @@ export class CacheService {
     ttl?: number | null,
     options?: SetOptions,
   ): Promise<string[]> {
-    const { keys, guard, store, stats, options: cache } = this.context;
-    const pairs = entryPairs(entries);
-    const seconds = resolveTtl(ttl, cache.defaultTtl);
-    const storedKeys = pairs.map(([key]) => keys.entry(key, options?.version));
-    if (seconds === 0) {
-      await this.deleteMany(
-        pairs.map(([key]) => key),
-        options,
-      );
-      return [];
-    }
-    const tags = uniqueTags(this.context, 'setMany', options?.tags);
-    const prepared = await Promise.all(pairs.map(([key, value]) => this.io.prepare(key, value, tags)));
-    const tokens = prepared.some(Boolean) ? await tagTokens(this.context, tags) : {};
-    const encoded = prepared.map((value, i) => value && this.io.finish(pairs[i]![0], value, tokens));
-    const writable = storedKeys.flatMap((storedKey, i) => (encoded[i] ? [[storedKey, encoded[i]!] as const] : []));
-    const skipped = pairs.filter((_, i) => !encoded[i]).map(([key]) => key);
-    // Values skipped as too large must not leave the values they were meant to replace in place.
-    if (skipped.length) await this.deleteMany(skipped, options);
-    const failedStored = new Set(
-      await guard.run(
-        'setMany',
-        () => store.setMany(writable, seconds),
-        () => writable.map(([storedKey]) => storedKey),
-      ),
-    );
-    const failed = pairs.filter((_, i) => !encoded[i] || failedStored.has(storedKeys[i]!)).map(([key]) => key);
-    stats.sets += pairs.length - failed.length;
-    return failed;
+    return this.writes.setMany(entries, ttl, options);
   }
 
   /** Deletes a key; true when it existed. */
   async delete(key: string, options?: VersionOption): Promise<boolean> {
-    const storedKey = this.context.keys.entry(key, options?.version);
-    const deleted = await this.context.guard.run(
-      'delete',
-      () => this.context.store.delete(storedKey),
-      () => false,
-    );
-    if (deleted) this.context.stats.deletes++;
-    return deleted;
+    return this.writes.delete(key, options);
   }
 
   /** Deletes many keys; returns how many existed. */
   async deleteMany(keys: readonly string[], options?: VersionOption): Promise<number> {
-    const storedKeys = assertKeyList('deleteMany', keys).map((key) => this.context.keys.entry(key, options?.version));
-    const count = await this.context.guard.run(
-      'deleteMany',
-      () => this.context.store.deleteMany(storedKeys),
-      () => 0,
-    );
-    this.context.stats.deletes += count;
-    return count;
+    return this.writes.deleteMany(keys, options);
   }
 
   /** True when `get` would return a value (expired, stale and tag-invalidated entries count as absent). */
   async has(key: string, options?: VersionOption): Promise<boolean> {
-    const outcome = await this.io.read('has', this.context.keys.entry(key, options?.version));
-    return outcome.status === 'fresh';
+    return (await this.reads.get('has', this.context.keys.entry(key, options?.version))) !== undefined;
   }
 
   /**
@@ -235,10 +175,12 @@ export class CacheService {
     const seconds = resolveTtl(ttl, cache.defaultTtl);
     if (seconds === 0) return this.delete(key, options);
     const storedKey = keys.entry(key, options?.version);
-    return guard.run(
-      'touch',
-      () => this.conditional.touch(storedKey, seconds),
-      () => false,
+    return this.coherence.afterKeys([storedKey], () =>
+      guard.run(
+        'touch',
+        () => this.conditional.touch(storedKey, seconds),
+        () => false,
+      ),
     );
   }
 
@@ -250,7 +192,9 @@ export class CacheService {
     assertDelta('incr', delta);
     const { keys, guard, store } = this.context;
     const storedKey = keys.entry(key, options?.version);
-    const value = await guard.runStrict('incr', () => store.incr(storedKey, delta));
+    const value = await this.coherence.afterKeys([storedKey], () =>
+      guard.runStrict('incr', () => store.incr(storedKey, delta)),
+    );
     if (value === undefined) throw new CacheKeyMissingError(key);
     return value;
   }
@@ -272,7 +216,7 @@ export class CacheService {
     const next = version + delta;
     const from = keys.entry(key, version);
     const to = keys.entry(key, next);
-    const moved = await guard.runStrict('incrVersion', () => store.rename(from, to));
+    const moved = await this.coherence.afterAll(() => guard.runStrict('incrVersion', () => store.rename(from, to)));
     if (!moved) throw new CacheKeyMissingError(key);
     return next;
   }
@@ -285,10 +229,12 @@ export class CacheService {
   /** Deletes every key of this cache (SCAN on its prefix; never FLUSHDB, never another prefix's keys). */
   async clear(): Promise<number> {
     const { keys, guard, store } = this.context;
-    return guard.run(
-      'clear',
-      () => store.clear(keys.everything()),
-      () => 0,
+    return this.coherence.afterAll(() =>
+      guard.run(
+        'clear',
+        () => store.clear(keys.everything()),
+        () => 0,
+      ),
     );
   }
 
@@ -316,10 +262,12 @@ export class CacheService {
   /** Removes the key's TTL (an SWR/grace entry becomes fresh for good); true when it had one. */
   async persist(key: string, options?: VersionOption): Promise<boolean> {
     const storedKey = this.context.keys.entry(key, options?.version);
-    return this.context.guard.run(
-      'persist',
-      () => this.conditional.persist(storedKey),
-      () => false,
+    return this.coherence.afterKeys([storedKey], () =>
+      this.context.guard.run(
+        'persist',
+        () => this.conditional.persist(storedKey),
+        () => false,
+      ),
     );
   }
 
@@ -330,10 +278,12 @@ export class CacheService {
   async deletePattern(glob: string, options?: VersionOption): Promise<number> {
     const { keys } = this.context;
     const pattern = keys.pattern(assertGlob(glob), options?.version);
-    const count = await this.context.guard.run(
-      'deletePattern',
-      () => this.context.store.clear(pattern, keys.reserved()),
-      () => 0,
+    const count = await this.coherence.afterAll(() =>
+      this.context.guard.run(
+        'deletePattern',
+        () => this.context.store.clear(pattern, keys.reserved()),
+        () => 0,
+      ),
     );
     this.context.stats.deletes += count;
     return count;
@@ -368,7 +318,9 @@ export class CacheService {
    */
   async invalidateTags(tags: readonly string[], options?: InvalidateTagsOptions): Promise<void> {
     const checked = assertTags('invalidateTags', tags, true) as readonly string[];
-    await this.context.pending.invalidate(checked, assertRetry(options?.retry));
+    const retry = assertRetry(options?.retry);
+    checked.forEach((tag) => this.context.keys.tag(tag));
+    await this.coherence.afterTags(checked, () => this.context.pending.invalidate(checked, retry));
   }
 
   /**
@@ -413,6 +365,7 @@ export class CacheService {
       ...this.coordinator.inProcessSizes(),
       ...this.context.pending.inProcessSizes(),
       ...this.context.store.inProcessSizes(),
+      ...this.reads.inProcessSizes(),
     };
   }
 
@@ -424,6 +377,8 @@ export class CacheService {
   async close(): Promise<void> {
     await this.coordinator.drain();
     await this.context.pending.close();
+    this.reads.close();
+    await this.coherence.close();
     await this.context.store.close();
   }
 
