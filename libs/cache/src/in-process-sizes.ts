@@ -21,10 +21,14 @@ export interface InProcessSize {
  * - `recentInvalidations` (10,000): the tags this process invalidated lately, landed or queued, against which a
  *   value loaded without Redis is checked (the oldest are forgotten);
  * - `memoryEntries`, `memoryBytes` (memory store): bounded by the `memory` options;
+ * - `nearEntries`, `nearBytes` (near cache on): bounded by `near.maxEntries` and `near.maxBytes` (stored keys plus
+ *   encoded values); `nearInvalidationEpochs` (20,000): the keys and tags whose latest invalidation the near cache
+ *   remembers, so that a read that started before it does not fill the entry;
  * - `throttleCounters` (memory and dummy stores): rate-limit counters, bounded by 100,000.
  *
  * `PageCache.inProcessSizes()`: `learnedVaryLists` (10,000), `pageStores` (the configured caches), and per cache
  * `pageFlights.<cache>`, `pageRefreshes.<cache>`, `varyReads.<cache>` (`max: null`: one per page with requests in
- * progress).
+ * progress); with `@CachePage({ edge: true })` routes, `edgePaths` (bounded by `edge.maxEntries`) and per cache
+ * `edgePages.<cache>` / `edgeBytes.<cache>` (bounded by `edge.maxEntries` and `edge.maxBytes`).
  */
 export type InProcessSizes = Readonly<Record<string, InProcessSize>>;

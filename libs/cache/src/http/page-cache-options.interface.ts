@@ -1,3 +1,5 @@
+import type { PageEdgeOptions } from './edge/page-edge-options.interface.js';
+
 /** Options of `PageCacheModule.forRoot`: how every `@CachePage` route is keyed and which requests it serves. */
 export interface PageCacheOptions {
   /**
@@ -20,4 +22,9 @@ export interface PageCacheOptions {
    * @default 10000
    */
   learnedVaryTtlMs?: number;
+  /**
+   * The edge: the micro-cache answering `@CachePage({ edge: true })` hits before the Express router (bounds, local
+   * lifetime, acknowledged global guards and interceptors). @default { skip: [], maxAgeMs: 5000, maxEntries: 1000, maxBytes: 16 MiB }
+   */
+  edge?: PageEdgeOptions;
 }

@@ -1,6 +1,7 @@
 import { CacheConfigError } from '../errors/cache-config.error.js';
 import { DEFAULT_CACHE_NAME } from '../cache.constants.js';
 import type { PageCacheOptions } from './page-cache-options.interface.js';
+import { resolvePageEdgeOptions, type ResolvedPageEdgeOptions } from './edge/page-edge-options.js';
 import { queryRules, type QueryRules } from './page-url.js';
 
 /** Page cache options with every default applied; built once at bootstrap. @internal */
@@ -10,6 +11,7 @@ export interface ResolvedPageCacheOptions {
   readonly keyPrefix: string;
   readonly query: QueryRules;
   readonly learnedVaryTtlMs: number;
+  readonly edge: ResolvedPageEdgeOptions;
 }
 
 /** Defaults of the optional `PageCacheModule` options. */
@@ -28,6 +30,7 @@ const OPTION_NAMES = new Set([
   'ignoredQueryParams',
   'sortQuery',
   'learnedVaryTtlMs',
+  'edge',
   'isGlobal',
 ]);
 
@@ -76,6 +79,7 @@ export function resolvePageCacheOptions(raw: PageCacheOptions | undefined): Reso
     keyPrefix,
     query: queryRules(ignored, sortQuery),
     learnedVaryTtlMs,
+    edge: resolvePageEdgeOptions(raw.edge),
   });
 }
 

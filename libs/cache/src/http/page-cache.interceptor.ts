@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import { Observable, type Subscription } from 'rxjs';
 import type { PageIdentity } from '../keys/page-key.js';
 import { headerText, parseCacheControl, patchResponseHeaders } from './cache-control.js';
+import type { EdgeFill } from './edge/page-edge.js';
 import { PageCache } from './page-cache.service.js';
 import type { PageFill, PageRequest } from './page-fill.js';
 import { applyRouteHeaders, CACHE_STATUS_HEADER, replayPage } from './page-replay.js';
@@ -50,6 +51,9 @@ export class PageCacheInterceptor implements NestInterceptor {
       return this.headersOnly(response, route, next, cacheTimingMetric('BYPASS', performance.now() - started));
     }
     const pageRequest = this.pageRequest(request, route, page);
+    const edgeFill = page.edge
+      ? this.pageCache.edge?.begin(request, pageRequest.cache, this.queryRules(page))
+      : undefined;
     return new Observable<unknown>((subscriber) => {
       let inner: Subscription | undefined;
       let closed = false;
@@ -58,7 +62,7 @@ export class PageCacheInterceptor implements NestInterceptor {
           const lookupMs = performance.now() - started;
           if (lookup.status === 'miss') {
             if (closed) return lookup.fill.abandon();
-            this.fill(request, response, route, page, lookup.fill, cacheTimingMetric('MISS', lookupMs));
+            this.fill(request, response, route, page, lookup.fill, cacheTimingMetric('MISS', lookupMs), edgeFill);
             inner = next.handle().subscribe(subscriber);
             return;
           }
@@ -72,6 +76,7 @@ export class PageCacheInterceptor implements NestInterceptor {
             route.handlesResponse,
             cacheTimingMetric(status, lookupMs),
           );
+          if (lookup.status === 'hit') edgeFill?.offer(response, lookup.entry, pageRequest.tags);
           subscriber.next(undefined);
           subscriber.complete();
         },
@@ -123,6 +128,7 @@ export class PageCacheInterceptor implements NestInterceptor {
     page: CachePageOptions,
     fill: PageFill,
     timing: string,
+    edgeFill: EdgeFill | undefined,
   ): void {
     const setBefore = new Map(Object.entries(response.getHeaders()));
     response.setHeader(CACHE_STATUS_HEADER, 'MISS');
@@ -146,9 +152,11 @@ export class PageCacheInterceptor implements NestInterceptor {
         // The final headers decide, after every layer below had its say (a Vary: Cookie added late included).
         const cacheControl = headerText(captured.headers['cache-control']);
         const { seconds } = resolvePageTtl(page.ttl, cacheControl, fill.defaultTtl);
-        if (seconds !== 0 && this.isResponseCacheable(captured, request, route))
-          fill.save(captured, seconds, setBefore);
-        else fill.abandon();
+        if (seconds !== 0 && this.isResponseCacheable(captured, request, route)) {
+          void fill.save(captured, seconds, setBefore).then((entry) => {
+            if (entry) edgeFill?.offer(response, entry, fill.tags);
+          });
+        } else fill.abandon();
       },
       aborted: () => fill.abandon(),
     });

@@ -9,6 +9,7 @@ import { pageKeys, type PageIdentity } from '../keys/page-key.js';
 import type { PageCacheOptions } from './page-cache-options.interface.js';
 import { resolvePageCacheOptions, type ResolvedPageCacheOptions } from './page-cache-options.js';
 import type { PageRequest } from './page-fill.js';
+import type { PageEdge, PageEdgeStats } from './edge/page-edge.js';
 import { PageLookups, type PageLookup } from './page-lookup.js';
 import { PageStore } from './page-store.js';
 import { absolutePageUrl, parseAbsoluteUrl } from './page-url.js';
@@ -33,6 +34,7 @@ export class PageCache implements OnModuleInit {
   private readonly lookups: PageLookups;
   private readonly stores = new Map<string, PageStore>();
   private registry: CacheRegistry | undefined;
+  private edgeInUse: PageEdge | undefined;
 
   constructor(
     @Inject(PAGE_CACHE_OPTIONS) options: PageCacheOptions,
@@ -78,6 +80,9 @@ export class PageCache implements OnModuleInit {
    * - per cache `<name>`, `pageFlights.<name>` (requests sharing one page read or fill), `pageRefreshes.<name>`
    *   (pages refreshed in the background) and `varyReads.<name>` (shared reads of a page's Vary list), all
    *   `max: null`: one entry per page with requests in progress, so bounded by the requests in flight.
+   * - with `@CachePage({ edge: true })` routes: `edgePaths` (paths the edge has pages for, bounded by
+   *   `edge.maxEntries`), and per cache `edgePages.<name>` and `edgeBytes.<name>` (bounded by `edge.maxEntries`
+   *   and `edge.maxBytes`).
    * @example expect(pageCache.inProcessSizes().learnedVaryLists.size).toBeLessThanOrEqual(10_000)
    */
   inProcessSizes(): InProcessSizes {
@@ -86,7 +91,26 @@ export class PageCache implements OnModuleInit {
       pageStores: { size: this.stores.size, max: this.caches().names().length },
     };
     for (const store of this.stores.values()) sizes = { ...sizes, ...store.inProcessSizes() };
+    if (this.edgeInUse) sizes = { ...sizes, ...this.edgeInUse.inProcessSizes() };
     return sizes;
+  }
+
+  /**
+   * What the edge did since the process started: `hits` (requests answered before the router) and `fills`
+   * (pages the normal path handed to it); undefined when the app has no `@CachePage({ edge: true })` route.
+   */
+  edgeStats(): Readonly<PageEdgeStats> | undefined {
+    return this.edgeInUse && { ...this.edgeInUse.stats };
+  }
+
+  /** @internal The edge, once `PageEdgeInstaller` put it in front of the router. */
+  get edge(): PageEdge | undefined {
+    return this.edgeInUse;
+  }
+
+  /** @internal */
+  useEdge(edge: PageEdge): void {
+    this.edgeInUse = edge;
   }
 
   /** @internal Finds the page for a request, or hands it a fill. */

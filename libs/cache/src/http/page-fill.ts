@@ -22,6 +22,8 @@ export interface PageRequest {
   readonly authorized: boolean;
 }
 
+const NOT_STORED: Promise<undefined> = Promise.resolve(undefined);
+
 /** Where a fill reports to: the flight other requests wait on, and the refresh it holds. @internal */
 export interface FillLinks {
   readonly flight?: { readonly key: string; readonly flight: Flight };
@@ -45,6 +47,11 @@ export class PageFill {
     private readonly links: FillLinks = {},
   ) {}
 
+  /** The page's tags, as the route named them for this request. */
+  get tags(): readonly string[] {
+    return this.request.tags;
+  }
+
   /** The cache's default TTL (seconds, `null` for never), used when neither the route nor max-age gives one. */
   get defaultTtl(): number | null {
     return this.store.options.defaultTtl;
@@ -53,16 +60,21 @@ export class PageFill {
   /**
    * Stores a response the interceptor found storable, for `ttl` seconds (`null`: never expires). The waiting
    * requests get it at once; the write goes on in the background.
+   * @returns the entry once Redis stored it; undefined when it was not stored.
    */
-  save(response: CapturedResponse, ttl: number | null, setBefore: ReadonlyMap<string, unknown>): void {
-    if (this.settled) return;
+  save(
+    response: CapturedResponse,
+    ttl: number | null,
+    setBefore: ReadonlyMap<string, unknown>,
+  ): Promise<PageEntry | undefined> {
+    if (this.settled) return NOT_STORED;
     this.settled = true;
     const names = varyNames(headerText(response.headers['vary']));
     const tokens = this.tokens !== undefined && this.store.tokensWritable(this.request.tags) ? this.tokens : undefined;
     // After a fault during the lookup nothing more is sent to Redis for this request, the write included.
     if (ttl === 0 || names === '*' || response.body === undefined || tokens === undefined || this.guard.hasFaulted) {
       this.finish(undefined);
-      return;
+      return NOT_STORED;
     }
     const { store, request, keys } = this;
     const entryKey = pageEntryKey(keys.idHash, request.keyPrefix, 'GET', varyHash(names, request.headers));
@@ -81,21 +93,24 @@ export class PageFill {
     if (problem) {
       store.logger.warn(`Cache "${store.options.name}": page ${entryKey} not stored: ${problem}.`);
       this.finish(undefined);
-      return;
+      return NOT_STORED;
     }
     this.links.flight?.flight.resolve({ entry, entryKey, stale: false });
     const storeTtl = ttl === null ? null : ttl + request.staleWhileRevalidate;
-    store
+    return store
       .write(entryKey, keys.varyKey, data, names, storeTtl, this.guard)
       .then(
         (stored) => {
-          if (!stored) return;
+          if (!stored) return undefined;
           store.stats.sets++;
           // Learned before the flight is dropped: a request that no longer finds the flight finds the names.
           this.memo.set(memoKey(request.cache, keys.varyKey), names);
+          return entry;
         },
-        (error: Error) =>
-          store.logger.warn(`Cache "${store.options.name}": page ${entryKey} not stored: ${error.message}`),
+        (error: Error) => {
+          store.logger.warn(`Cache "${store.options.name}": page ${entryKey} not stored: ${error.message}`);
+          return undefined;
+        },
       )
       .finally(() => this.release());
   }

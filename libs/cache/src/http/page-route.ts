@@ -41,6 +41,14 @@ export interface CachePageOptions {
    * @default every parameter, as sent
    */
   queryParams?: readonly string[];
+  /**
+   * Serve this page's in-process hits before the Express router runs (a micro-cache in front of the app): only
+   * GET/HEAD without Cookie, Authorization, validators or Range, on an allowed host, for entries that do not vary
+   * on Cookie or Authorization. Needs the near cache on the page's cache (tuned by `PageCacheModule`'s `edge` option);
+   * the route may have no guards or interceptors of its own (bootstrap error, `PageEdgeError`).
+   * @default false
+   */
+  edge?: boolean;
 }
 
 /** What `@CacheKey` takes: a fixed key, or one computed from the request. */
@@ -71,10 +79,10 @@ export function cachePageOptions(options: number | CachePageOptions): Readonly<C
       '@CachePage',
       'options',
       options,
-      'seconds, or { ttl, cache, keyPrefix, tags, staleWhileRevalidate, queryParams }',
+      'seconds, or { ttl, cache, keyPrefix, tags, staleWhileRevalidate, queryParams, edge }',
     );
   }
-  const { ttl, cache, keyPrefix, tags, staleWhileRevalidate, queryParams } = resolved;
+  const { ttl, cache, keyPrefix, tags, staleWhileRevalidate, queryParams, edge } = resolved;
   if (ttl !== undefined && ttl !== null && !isSeconds(ttl)) {
     throw new CacheArgumentError('@CachePage', 'ttl', ttl, 'seconds >= 0, or null for never');
   }
@@ -92,6 +100,9 @@ export function cachePageOptions(options: number | CachePageOptions): Readonly<C
   }
   if (queryParams !== undefined && !(Array.isArray(queryParams) && queryParams.every(isNonEmptyString))) {
     throw new CacheArgumentError('@CachePage', 'queryParams', queryParams, 'an array of parameter names ([] for none)');
+  }
+  if (edge !== undefined && typeof edge !== 'boolean') {
+    throw new CacheArgumentError('@CachePage', 'edge', edge, 'a boolean');
   }
   return Object.freeze({
     ...resolved,
