@@ -5,7 +5,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AppModule } from '../../apps/cookbook/src/app.module.js';
 import { TransactionRunner } from '../../apps/cookbook/src/database/transaction-runner.js';
 import { RecipeWritesService } from '../../apps/cookbook/src/recipes/recipe-writes.service.js';
-import { cookbookEnv, withEnv } from '../support/cookbook-env.js';
+import { cookbookEnv, withEnv, type Env } from '../support/cookbook-env.js';
 import { createTestDatabase, type TestDatabase, type TestDatabaseKind } from '../support/test-database.js';
 import { uniquePrefix } from '../support/test-redis.js';
 import { cookiesOf, LoopbackHttp } from './fuzz-http.js';
@@ -17,6 +17,8 @@ export type InvalidationMode = 'real' | NaiveMode;
 export interface FuzzCookbookOptions {
   readonly redisUrl: string;
   readonly mode: InvalidationMode;
+  /** Further variables, over `cookbookEnv`'s (`{ CACHE_NEAR: '1' }`). */
+  readonly env?: Env;
 }
 
 /**
@@ -55,6 +57,8 @@ class RecordingLogger implements LoggerService {
 /** A cookbook listening on loopback, on its own database and the fuzzer's Redis, with handles on its internals. */
 export interface FuzzCookbook {
   readonly db: TestDatabase;
+  /** Its CACHE_KEY_PREFIX: another instance on the same database and Redis uses it too. */
+  readonly prefix: string;
   readonly http: LoopbackHttp;
   readonly cache: CacheService;
   readonly runner: TransactionRunner;
@@ -74,10 +78,11 @@ export async function startFuzzCookbook(
   options: FuzzCookbookOptions,
 ): Promise<FuzzCookbook> {
   const db = await createTestDatabase(kind, label);
+  const prefix = uniquePrefix(label);
   const logger = new RecordingLogger();
   let app: INestApplication | undefined;
   try {
-    const env = cookbookEnv(db, uniquePrefix(label), { REDIS_URL: options.redisUrl });
+    const env = cookbookEnv(db, prefix, { REDIS_URL: options.redisUrl, ...options.env });
     const moduleRef = await withEnv(env, () => {
       const builder = Test.createTestingModule({ imports: [AppModule] })
         .overrideProvider(TransactionRunner)
@@ -102,6 +107,7 @@ export async function startFuzzCookbook(
   const http = new LoopbackHttp(address.port);
   return {
     db,
+    prefix,
     http,
     cache: started.get(CacheService),
     runner: started.get(TransactionRunner),

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Recipe } from '../../apps/cookbook/src/recipes/recipe.entity.js';
 import type { FuzzCookbook } from './fuzz-cookbook.js';
+import type { LoopbackHttp } from './fuzz-http.js';
 import type { ReadEvent, VersionLedger, WriteEvent, WriteOutcome } from './fuzz-history.js';
 import type { RecordLocks } from './fuzz-record-locks.js';
 import type { RedisFaults } from './fuzz-redis-faults.js';
@@ -18,6 +19,8 @@ export interface SeedContext {
   /** The run's recipes (ids); a seed's `records` index into it. */
   readonly pool: readonly number[];
   readonly writerCookie: () => string;
+  /** Where read `op` (its index in the seed) is sent. @default the app's own `http`, for every read */
+  readonly readerFor?: (op: number) => LoopbackHttp;
 }
 
 /** A seed's record plus what went wrong without being a violation. */
@@ -73,7 +76,8 @@ class SeedExecution {
   }
 
   private async read(op: ReadOp, index: number): Promise<void> {
-    const read = await readOnce(this.context.app.http, op, index, this.recordIds[op.record]!, this.context.pool);
+    const http = this.context.readerFor?.(index) ?? this.context.app.http;
+    const read = await readOnce(http, op, index, this.recordIds[op.record]!, this.context.pool);
     this.reads.push(read);
     if (read.error !== undefined || read.status !== 200) {
       this.unexpected.push(`read #${index} GET ${read.url}: ${read.error ?? `${read.status} ${read.body}`}`);

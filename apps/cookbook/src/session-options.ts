@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import type { SessionModuleOptions } from '@stash/session';
 import { randomBytes } from 'node:crypto';
 import type { CookbookConfig } from './config/cookbook-config.interface.js';
+import { RATE_LIMIT_CACHE } from './rate-limit/rate-limit.constants.js';
 
 /**
  * Session keys: `<CACHE_KEY_PREFIX>-session:<id>` (`cookbook-session:<id>` by default). Not `cookbook:session:`:
@@ -15,9 +16,15 @@ export function sessionKeyPrefix(config: CookbookConfig): string {
 /**
  * The cookbook's `SessionModule` options. SESSION_SECRET was validated with the rest of the configuration
  * (required in production, at least 32 characters); without one, outside production, a random secret is used.
+ * Sessions live on REDIS_URL; on a Redis Cluster or behind sentinels they connect as the `rate-limit` cache does
+ * (always on Redis, whatever CACHE_STORE says), so that the topology is described once.
  */
 export function cookbookSessionOptions(config: CookbookConfig): SessionModuleOptions {
-  return { secret: config.sessionSecret ?? generatedSecret(), url: config.redisUrl, prefix: sessionKeyPrefix(config) };
+  const secret = config.sessionSecret ?? generatedSecret();
+  const prefix = sessionKeyPrefix(config);
+  return config.redis.kind === 'url'
+    ? { secret, url: config.redis.url, prefix }
+    : { secret, cache: RATE_LIMIT_CACHE, prefix };
 }
 
 function generatedSecret(): string {

@@ -21,7 +21,7 @@ const CACHE_MANAGER_TTL_MS = 3_600_000;
     NestCacheModule.registerAsync({
       inject: [cookbookConfig.KEY],
       useFactory: (config: CookbookConfig) => ({
-        stores: [new KeyvRedis(config.redisUrl)],
+        stores: [new KeyvRedis(singleRedisUrl(config))],
         ttl: CACHE_MANAGER_TTL_MS,
       }),
     }),
@@ -29,3 +29,11 @@ const CACHE_MANAGER_TTL_MS = 3_600_000;
   controllers: [BenchController],
 })
 export class BenchAppModule {}
+
+/** The cache-manager contender runs on one Redis server: REDIS_URL. */
+function singleRedisUrl(config: CookbookConfig): string {
+  if (config.redis.kind !== 'url') {
+    throw new Error('The benchmark app needs REDIS_URL (one Redis server), not a Cluster or sentinels.');
+  }
+  return config.redis.url;
+}

@@ -2,6 +2,7 @@ import { parseAllowedHosts } from './allowed-hosts.js';
 import { CookbookConfigError } from './cookbook-config.error.js';
 import { parseDatabaseUrl } from './database-url.js';
 import { redactUrl, validateEnvironment } from './environment.validation.js';
+import { parseRedisAddresses } from './redis-connection.js';
 
 const SECRET = 'x'.repeat(32);
 
@@ -22,9 +23,10 @@ describe('validateEnvironment', () => {
       expect(validateEnvironment({})).toEqual({
         nodeEnv: 'development',
         port: 3000,
-        redisUrl: 'redis://127.0.0.1:6379',
+        redis: { kind: 'url', url: 'redis://127.0.0.1:6379' },
         database: { kind: 'sqlite', path: 'data/cookbook.sqlite' },
         cacheStore: 'redis',
+        cacheNear: false,
         cacheTtl: 900,
         cacheKeyPrefix: 'cookbook',
         sessionSecret: undefined,
@@ -39,6 +41,11 @@ describe('validateEnvironment', () => {
         validateEnvironment({
           PORT: '',
           CACHE_STORE: '',
+          CACHE_NEAR: '',
+          REDIS_URL: '',
+          REDIS_CLUSTER_NODES: '',
+          REDIS_SENTINELS: '',
+          REDIS_SENTINEL_NAME: '',
           SESSION_SECRET: '',
           ALLOWED_HOSTS: '',
           LOGIN_RATE_LIMIT: '',
@@ -48,7 +55,9 @@ describe('validateEnvironment', () => {
         }),
       ).toMatchObject({
         port: 3000,
+        redis: { kind: 'url', url: 'redis://127.0.0.1:6379' },
         cacheStore: 'redis',
+        cacheNear: false,
         sessionSecret: undefined,
         allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
         rateLimits: { login: 5, apiWrite: 60 },
@@ -65,9 +74,42 @@ describe('validateEnvironment', () => {
       [
         'REDIS_URL',
         'rediss://user:pw@cache.internal:6380/2',
-        { redisUrl: 'rediss://user:pw@cache.internal:6380/2' },
+        { redis: { kind: 'url', url: 'rediss://user:pw@cache.internal:6380/2' } },
         {},
       ],
+      [
+        'REDIS_CLUSTER_NODES',
+        '10.0.0.1:7000, redis-2.internal:7001,[::1]:7002',
+        {
+          redis: {
+            kind: 'cluster',
+            nodes: [
+              { host: '10.0.0.1', port: 7000 },
+              { host: 'redis-2.internal', port: 7001 },
+              { host: '::1', port: 7002 },
+            ],
+          },
+        },
+        {},
+      ],
+      [
+        'REDIS_SENTINELS',
+        '127.0.0.1:26379,127.0.0.1:26380',
+        {
+          redis: {
+            kind: 'sentinel',
+            sentinels: [
+              { host: '127.0.0.1', port: 26379 },
+              { host: '127.0.0.1', port: 26380 },
+            ],
+            name: 'mymaster',
+          },
+        },
+        { REDIS_SENTINEL_NAME: 'mymaster' },
+      ],
+      ['CACHE_NEAR', '1', { cacheNear: true }, {}],
+      ['CACHE_NEAR', '0', { cacheNear: false }, {}],
+      ['CACHE_NEAR', '0', { cacheNear: false }, { CACHE_STORE: 'memory' }],
       ['CACHE_STORE', 'dummy', { cacheStore: 'dummy' }, {}],
       ['CACHE_TTL', '60', { cacheTtl: 60 }, {}],
       ['CACHE_KEY_PREFIX', 't-e2e.1_a', { cacheKeyPrefix: 't-e2e.1_a' }, {}],
@@ -96,7 +138,15 @@ describe('validateEnvironment', () => {
       ['REDIS_URL', 'redis://host:6379/x'],
       ['DATABASE_URL', 'sqlite:'],
       ['DATABASE_URL', 'file:cookbook.sqlite'],
+      ['REDIS_CLUSTER_NODES', 'redis-1'],
+      ['REDIS_CLUSTER_NODES', 'redis-1:0'],
+      ['REDIS_CLUSTER_NODES', 'redis-1:7000,,redis-2:7000'],
+      ['REDIS_CLUSTER_NODES', 'redis-1:7000,redis-1:7000'],
+      ['REDIS_CLUSTER_NODES', 'redis://redis-1:7000'],
+      ['REDIS_SENTINEL_NAME', 'mymaster'],
       ['CACHE_STORE', 'Redis'],
+      ['CACHE_NEAR', 'true'],
+      ['CACHE_NEAR', ' 1'],
       ['CACHE_TTL', '0'],
       ['CACHE_TTL', '1e3'],
       ['CACHE_TTL', '315360001'],
@@ -160,6 +210,30 @@ describe('validateEnvironment', () => {
     });
 
     it.each([
+      [
+        { REDIS_URL: 'redis://:pw@a:6379', REDIS_CLUSTER_NODES: 'b:7000' },
+        /^REDIS_CLUSTER_NODES="b:7000" is not accepted: expected it unset while REDIS_URL is set: only one of /,
+      ],
+      [
+        { REDIS_CLUSTER_NODES: 'b:7000', REDIS_SENTINELS: 'c:26379', REDIS_SENTINEL_NAME: 'm' },
+        /^REDIS_SENTINELS="c:26379" is not accepted: expected it unset while REDIS_CLUSTER_NODES is set/,
+      ],
+      [
+        { REDIS_SENTINELS: 'c:26379' },
+        /^REDIS_SENTINEL_NAME="" is not accepted: expected the name of the master the sentinels monitor/,
+      ],
+      [
+        { REDIS_SENTINELS: 'c:26379', REDIS_SENTINEL_NAME: 'my master' },
+        /^REDIS_SENTINEL_NAME="my master" is not accepted: expected a master name of 1 to 128 printable/,
+      ],
+      [
+        { REDIS_SENTINELS: 'c', REDIS_SENTINEL_NAME: 'm' },
+        /^REDIS_SENTINELS="c" is not accepted: expected comma-separated host:port pairs .*\("c" is not host:port\)/,
+      ],
+      [
+        { CACHE_NEAR: '1', CACHE_STORE: 'memory' },
+        /^CACHE_NEAR="1" is not accepted: expected it unset or "0" with CACHE_STORE=memory/,
+      ],
       [{ SESSION_SECRET: 'short' }, /^SESSION_SECRET is too short \(5 characters\)/],
       [{ NODE_ENV: 'production' }, /^SESSION_SECRET is not set: with NODE_ENV=production/],
     ])('refuses %j', (env, message) => {
@@ -186,6 +260,26 @@ describe('parseDatabaseUrl', () => {
     ['postgres://h/db?schema=a%22b', { problem: 'schema "a"b" is not a plain identifier (letters, digits, _)' }],
   ])('%s', (url, expected) => {
     expect(parseDatabaseUrl(url)).toEqual(expected);
+  });
+});
+
+describe('parseRedisAddresses', () => {
+  it.each([
+    ['127.0.0.1:7000', [{ host: '127.0.0.1', port: 7000 }]],
+    [
+      ' a.internal:1 ,[fe80::1]:65535',
+      [
+        { host: 'a.internal', port: 1 },
+        { host: 'fe80::1', port: 65535 },
+      ],
+    ],
+    ['a:7000,', { problem: 'an entry is empty' }],
+    ['a', { problem: '"a" is not host:port' }],
+    ['::1:7000', { problem: '"::1:7000" is not host:port' }],
+    ['a:70000', { problem: '"a:70000": the port is not from 1 to 65535' }],
+    ['a:1,a:1', { problem: '"a:1" is listed twice' }],
+  ])('%j → %j', (value, expected) => {
+    expect(parseRedisAddresses(value)).toEqual(expected);
   });
 });
 

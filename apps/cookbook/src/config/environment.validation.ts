@@ -3,15 +3,16 @@ import { ALLOWED_HOSTS_FORMS, parseAllowedHosts } from './allowed-hosts.js';
 import type { CookbookConfig } from './cookbook-config.interface.js';
 import { CookbookConfigError } from './cookbook-config.error.js';
 import { DATABASE_URL_FORMS, parseDatabaseUrl } from './database-url.js';
+import { readRedisConnection } from './redis-connection.js';
 import { readTestHooks } from '../test-hooks/test-hooks-environment.js';
 
 /** The values used for variables that are unset (or set to the empty string). */
 export const ENVIRONMENT_DEFAULTS = Object.freeze({
   NODE_ENV: 'development',
   PORT: '3000',
-  REDIS_URL: 'redis://127.0.0.1:6379',
   DATABASE_URL: 'sqlite:data/cookbook.sqlite',
   CACHE_STORE: 'redis',
+  CACHE_NEAR: '0',
   CACHE_TTL: '900',
   CACHE_KEY_PREFIX: 'cookbook',
   // The machine itself: a forged Host header cannot fill the page cache under names nobody uses.
@@ -50,9 +51,7 @@ export function validateEnvironment(env: Environment): CookbookConfig {
   const nodeEnv = oneOf(read('NODE_ENV'), NODE_ENVS) ?? reject('NODE_ENV', read('NODE_ENV'), quoted(NODE_ENVS));
   const port =
     integerIn(read('PORT'), 1, 65_535) ?? reject('PORT', read('PORT'), 'an integer from 1 to 65535 (default 3000)');
-  const redisUrl = isRedisUrl(read('REDIS_URL'))
-    ? read('REDIS_URL')
-    : reject('REDIS_URL', redactUrl(read('REDIS_URL')), 'a redis:// or rediss:// URL, e.g. redis://127.0.0.1:6379/0');
+  const redis = readRedisConnection(env, reject, redactUrl);
   const parsedDatabase = parseDatabaseUrl(read('DATABASE_URL'));
   const database =
     'problem' in parsedDatabase
@@ -60,6 +59,7 @@ export function validateEnvironment(env: Environment): CookbookConfig {
       : parsedDatabase;
   const cacheStore =
     oneOf(read('CACHE_STORE'), CACHE_STORES) ?? reject('CACHE_STORE', read('CACHE_STORE'), quoted(CACHE_STORES));
+  const cacheNear = readCacheNear(read('CACHE_NEAR'), cacheStore, reject);
   const cacheTtl =
     integerIn(read('CACHE_TTL'), 1, MAX_CACHE_TTL_SECONDS) ??
     reject('CACHE_TTL', read('CACHE_TTL'), `a whole number of seconds from 1 to ${MAX_CACHE_TTL_SECONDS}`);
@@ -91,9 +91,10 @@ export function validateEnvironment(env: Environment): CookbookConfig {
   return Object.freeze({
     nodeEnv: nodeEnv!,
     port: port!,
-    redisUrl: redisUrl!,
+    redis: redis!,
     database: Object.freeze(database!),
     cacheStore: cacheStore!,
+    cacheNear: cacheNear!,
     cacheTtl: cacheTtl!,
     cacheKeyPrefix: cacheKeyPrefix!,
     sessionSecret,
@@ -129,14 +130,17 @@ function integerIn(value: string, min: number, max: number): number | undefined 
   return number >= min && number <= max ? number : undefined;
 }
 
-function isRedisUrl(value: string): boolean {
-  if (!/^rediss?:\/\/\S+$/.test(value)) return false;
-  try {
-    // The path is the db number; ioredis would send SELECT with whatever it holds.
-    return /^(\/\d*)?$/.test(new URL(value).pathname);
-  } catch {
-    return false;
+// The near cache sits in front of Redis: with the memory or dummy store there is nothing for it to front.
+function readCacheNear(
+  value: string,
+  cacheStore: string | undefined,
+  reject: (name: string, value: string, expected: string) => undefined,
+): boolean | undefined {
+  if (value !== '0' && value !== '1') return reject('CACHE_NEAR', value, '"1" (on) or "0" (off, the default)');
+  if (value === '1' && cacheStore !== undefined && cacheStore !== 'redis') {
+    return reject('CACHE_NEAR', value, `it unset or "0" with CACHE_STORE=${cacheStore}: the near cache fronts Redis`);
   }
+  return value === '1';
 }
 
 function quoted(values: readonly string[]): string {
