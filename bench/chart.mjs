@@ -16,6 +16,7 @@ const COLORS = {
   ceiling: '#7f8c8d',
   uncached: '#c0392b',
   stash: '#2d7dd2',
+  edge: '#8e44ad',
   'cache-manager': '#e67e22',
   'express-floor': '#27ae60',
 };
@@ -50,7 +51,7 @@ const height = p99Panel.bottom + 40;
 
 const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="system-ui, -apple-system, Segoe UI, sans-serif" font-size="13">
 <rect width="100%" height="100%" fill="#ffffff"/>
-<text x="20" y="30" font-size="18" font-weight="600">The cookbook's front page (${(results.pageBytes / 1024).toFixed(0)} KB), five ways</text>
+<text x="20" y="30" font-size="18" font-weight="600">The cookbook's front page (${(results.pageBytes / 1024).toFixed(0)} KB), ${targets.length} ways</text>
 <text x="20" y="52" fill="#555">Medians of ${s.rounds} interleaved rounds of ${s.durationS} s, wrk -t${s.threads} -c${s.connections} on loopback; dots are the rounds.</text>
 <text x="20" y="70" fill="#555">${esc(`${m.cores} cores (${m.cpu}), Node ${m.node}, Redis ${m.redis}, ${results.date.slice(0, 10)}; bench/results/cookbook.json`)}</text>
 ${rpsPanel.svg}

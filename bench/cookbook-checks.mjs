@@ -3,7 +3,8 @@ import { REDIS_ENTRIES } from './cookbook-targets.mjs';
 
 /**
  * Before measuring: every target answers 200 with the same page bytes as the ceiling, a cached target answers
- * `X-Cache: HIT` once primed and has its entry in Redis, and the uncached one answers `MISS` every time.
+ * `X-Cache: HIT` once primed and has its entry in Redis, an edge target's primed hits carry the edge's
+ * Server-Timing metric (they never entered Express), and the uncached one answers `MISS` every time.
  * @throws naming the target and what it answered instead.
  */
 export async function assertTargetsServe(targets, bases, page, redis) {
@@ -20,6 +21,12 @@ export async function assertTargetsServe(targets, bases, page, redis) {
     }
     if (target.cache === 'MISS' && statuses.some((status) => status !== 'MISS')) {
       fail(target, `X-Cache ${statuses.join(', ')} where every request must miss`);
+    }
+    if (target.edge && !answers.slice(1).every((answer) => answer.serverTiming.endsWith(', edge'))) {
+      fail(
+        target,
+        `Server-Timing ${answers.map((answer) => answer.serverTiming).join(' | ')} where the edge must answer`,
+      );
     }
     if (target.cache === undefined && statuses.some((status) => status !== null)) {
       fail(target, `X-Cache ${statuses.join(', ')} on a route that no cache should touch`);
@@ -50,6 +57,7 @@ function get(url) {
           resolve({
             status: response.statusCode,
             xCache: response.headers['x-cache'] ?? null,
+            serverTiming: response.headers['server-timing'] ?? '',
             body: Buffer.concat(chunks),
           }),
         );

@@ -1,7 +1,9 @@
 /**
  * The cookbook benchmark's targets, in report order. `server` names the process that serves it: `stash` (the bench
- * app with CACHE_STORE=redis), `dummy` (the same app with CACHE_STORE=dummy) or `floor` (bench/express-floor).
- * `cache` is the X-Cache the target must answer once primed (`HIT`), on every request (`MISS`), or none (undefined).
+ * app with CACHE_STORE=redis), `dummy` (the same app with CACHE_STORE=dummy), `edge` (the same app with
+ * CACHE_STORE=redis and CACHE_NEAR=1, where `/cookbook/` is edge-served) or `floor` (bench/express-floor).
+ * `cache` is the X-Cache the target must answer once primed (`HIT`), on every request (`MISS`), or none (undefined);
+ * `edge` says its primed hits must come from the page cache's edge, before the router.
  */
 export const COOKBOOK_TARGETS = [
   {
@@ -25,6 +27,14 @@ export const COOKBOOK_TARGETS = [
     cache: 'HIT',
   },
   {
+    id: 'edge',
+    name: '/cookbook/ @CachePage({ edge: true }) hit (before the router)',
+    server: 'edge',
+    path: '/cookbook/',
+    cache: 'HIT',
+    edge: true,
+  },
+  {
     id: 'cache-manager',
     name: 'same handler, @nestjs/cache-manager hit (@keyv/redis)',
     server: 'stash',
@@ -43,6 +53,7 @@ export const COOKBOOK_TARGETS = [
 /** The Redis key of each cached target's entry, or a SCAN pattern for it: proof that its hits come from Redis. */
 export const REDIS_ENTRIES = {
   stash: { pattern: 'bench-stash:*~page:*' },
+  edge: { pattern: 'bench-edge:*~page:*' },
   'cache-manager': { key: '/bench/cache-manager' },
   'express-floor': { key: 'express-floor:page:/cookbook/' },
 };

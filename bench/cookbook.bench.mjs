@@ -1,6 +1,7 @@
-// The cookbook's front page five ways, measured with wrk in one interleaved run: a constant string on the same
-// Nest app (the ceiling), /cookbook/ uncached, /cookbook/ under @CachePage, the same handler under
-// @nestjs/cache-manager, and hand-written express + ioredis (the floor). Run with `npm run bench:cookbook` (it
+// The cookbook's front page six ways, measured with wrk in one interleaved run: a constant string on the same
+// Nest app (the ceiling), /cookbook/ uncached, /cookbook/ under @CachePage, /cookbook/ answered by the page
+// cache's edge before the router (CACHE_NEAR=1), the same handler under @nestjs/cache-manager, and hand-written
+// express + ioredis (the floor). Run with `npm run bench:cookbook` (it
 // builds first); writes bench/results/cookbook.json (BENCH_RESULTS to change it), which bench/chart.mjs draws.
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -33,22 +34,31 @@ const dataDir = await mkdtemp(join(tmpdir(), 'stash-bench-'));
 const servers = [];
 
 try {
-  const cookbookEnv = (store) => ({
+  // Three cookbook processes: `stash` (CACHE_STORE=redis), `dummy` (CACHE_STORE=dummy) and `edge` (CACHE_STORE=redis
+  // with CACHE_NEAR=1, which edge-serves /cookbook/).
+  const cookbooks = {
+    stash: { CACHE_STORE: 'redis', CACHE_NEAR: '0' },
+    dummy: { CACHE_STORE: 'dummy', CACHE_NEAR: '0' },
+    edge: { CACHE_STORE: 'redis', CACHE_NEAR: '1' },
+  };
+  const cookbookEnv = (name) => ({
     NODE_ENV: 'production',
     REDIS_URL: redisServer.url,
-    DATABASE_URL: `sqlite:${join(dataDir, `cookbook-${store}.sqlite`)}`,
-    CACHE_STORE: store,
-    CACHE_KEY_PREFIX: `bench-${store === 'redis' ? 'stash' : store}`,
+    DATABASE_URL: `sqlite:${join(dataDir, `cookbook-${name}.sqlite`)}`,
+    ...cookbooks[name],
+    CACHE_KEY_PREFIX: `bench-${name}`,
     CACHE_TTL: '3600',
     SESSION_SECRET: randomBytes(32).toString('hex'),
   });
-  const [stash, dummy] = await Promise.all(
-    ['redis', 'dummy'].map(async (store) => {
+  const [stash, dummy, edge] = await Promise.all(
+    Object.keys(cookbooks).map(async (name) => {
       const server = await startServer({
-        name: `cookbook (CACHE_STORE=${store})`,
+        name: `cookbook (${Object.entries(cookbooks[name])
+          .map(([key, value]) => `${key}=${value}`)
+          .join(' ')})`,
         script: BENCH_APP,
         port: await freePort(),
-        env: cookbookEnv(store),
+        env: cookbookEnv(name),
         readyPath: '/bench/constant',
       });
       servers.push(server);
@@ -66,7 +76,7 @@ try {
     readyPath: '/cookbook/',
   });
   servers.push(floor);
-  const bases = { stash: stash.base, dummy: dummy.base, floor: floor.base };
+  const bases = { stash: stash.base, dummy: dummy.base, edge: edge.base, floor: floor.base };
   const urlOf = ({ server, path }) => `${bases[server]}${path}`;
 
   await assertTargetsServe(COOKBOOK_TARGETS, bases, page, redis);
@@ -119,5 +129,10 @@ function report(results) {
   console.log(
     `Target (HTTP-layer issue): @CachePage hit >= 0.95x the ceiling's req/s (${stash.rpsRatio.toFixed(2)}x) with ` +
       `p99 <= 1.2x (${stash.p99Ratio.toFixed(2)}x): ${pass ? 'PASS' : 'FAIL'}`,
+  );
+  const edge = results.targets.find(({ id }) => id === 'edge').median;
+  console.log(
+    `Target (scale-out issue): edge hit >= 4x the ceiling's req/s (${edge.rpsRatio.toFixed(2)}x): ` +
+      `${edge.rpsRatio >= 4 ? 'PASS' : 'FAIL'}`,
   );
 }

@@ -68,10 +68,13 @@ export class RecipePagesController {
     @InjectLoaderHook() private readonly loaderHook: LoaderHook,
   ) {}
 
-  /** Every recipe with its ingredients, cached whole until a recipe, ingredient or food changes. */
+  /**
+   * Every recipe with its ingredients, cached whole until a recipe, ingredient or food changes. Public and the
+   * same for every anonymous visitor, with no guard of its own: edge-served with CACHE_NEAR=1 (see page-ttl.ts).
+   */
   @Get()
   @Header('Content-Type', HTML)
-  @CachePage({ tags: [RECIPES_TAG], queryParams: [] })
+  @CachePage({ tags: [RECIPES_TAG], queryParams: [], edge: true })
   @CacheControl(REVALIDATE)
   async index(): Promise<string> {
     await this.loaderHook.beforeLoad('page:/cookbook/');
