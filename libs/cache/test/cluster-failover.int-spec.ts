@@ -5,18 +5,12 @@ import { uniquePrefix } from '../../../test/support/test-redis.js';
 import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 import { CacheLoad } from './support/cache-load.js';
 import { newLogger } from './support/contract-harness.js';
-import { expectFailOpenWithin, printFigures } from './support/failover-figures.js';
-
-const COMMAND_TIMEOUT_MS = 250;
-const SLACK_MS = 250;
-// get/set/getMany pay at most one command timeout; getOrSet may pay two (its read, then its write) before the
-// breaker opens. The slack covers scheduling on a two-core machine shared with the cluster's six processes.
-const BOUNDS_MS = {
-  get: COMMAND_TIMEOUT_MS + SLACK_MS,
-  set: COMMAND_TIMEOUT_MS + SLACK_MS,
-  getMany: COMMAND_TIMEOUT_MS + SLACK_MS,
-  getOrSet: 2 * COMMAND_TIMEOUT_MS + SLACK_MS,
-};
+import {
+  expectFailOpenWithin,
+  FAILOVER_BOUNDS_MS as BOUNDS_MS,
+  FAILOVER_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS,
+  printFigures,
+} from './support/failover-figures.js';
 
 let topology: RedisClusterTopology | undefined;
 const caches: CacheService[] = [];

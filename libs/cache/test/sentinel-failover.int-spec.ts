@@ -6,17 +6,12 @@ import { uniquePrefix } from '../../../test/support/test-redis.js';
 import { watchUnhandledRejections } from '../../../test/support/unhandled-rejections.js';
 import { CacheLoad } from './support/cache-load.js';
 import { newLogger } from './support/contract-harness.js';
-import { expectFailOpenWithin, printFigures } from './support/failover-figures.js';
-
-const COMMAND_TIMEOUT_MS = 250;
-const SLACK_MS = 250;
-// As on the cluster: one command timeout per call, two for getOrSet (read, then write), plus scheduling slack.
-const BOUNDS_MS = {
-  get: COMMAND_TIMEOUT_MS + SLACK_MS,
-  set: COMMAND_TIMEOUT_MS + SLACK_MS,
-  getMany: COMMAND_TIMEOUT_MS + SLACK_MS,
-  getOrSet: 2 * COMMAND_TIMEOUT_MS + SLACK_MS,
-};
+import {
+  expectFailOpenWithin,
+  FAILOVER_BOUNDS_MS as BOUNDS_MS,
+  FAILOVER_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS,
+  printFigures,
+} from './support/failover-figures.js';
 
 let topology: RedisSentinelTopology | undefined;
 const caches: CacheService[] = [];

@@ -26,10 +26,12 @@ export interface PageTtl {
   readonly patchHeaders: boolean;
 }
 
-// Never stored and never replayed: per response, per connection, or set by the page cache itself. Server-Timing
-// describes the request that computed the page; a hit carries its own lookup's metric instead.
-const NOT_STORED = new Set([
-  'set-cookie',
+/**
+ * Headers of one response or connection, never copied from one response to another: Node writes Date and the
+ * connection headers itself, and Age, X-Cache and Server-Timing describe the lookup that answers (Server-Timing of
+ * the request that computed the page would be wrong on a hit).
+ */
+export const PER_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'age',
   'date',
   'x-cache',
@@ -42,6 +44,9 @@ const NOT_STORED = new Set([
   'trailer',
   'upgrade',
 ]);
+
+// Never stored and never replayed: per response, or set for one visitor.
+const NOT_STORED = new Set(['set-cookie', ...PER_RESPONSE_HEADERS]);
 
 /**
  * Django's order (`UpdateCacheMiddleware.process_response`): the route's TTL, else the response's `max-age`

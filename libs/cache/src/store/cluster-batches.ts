@@ -2,7 +2,7 @@ import type { Cluster } from 'ioredis';
 import type { StoreTtl } from './cache-store.interface.js';
 import type { StashScripts } from './lua/lua-scripts.js';
 import { newToken } from './base-cache-store.js';
-import { groupBySlot, sameSlot } from './slot-groups.js';
+import { groupBySlot } from './slot-groups.js';
 import { CommandTimeoutError } from '../errors/command-timeout.error.js';
 import { isConnectivityError } from '../faults/connectivity-error.js';
 
@@ -84,20 +84,11 @@ export class ClusterBatches {
   }
 
   /**
-   * RENAME where both keys share a slot; otherwise copies the value and its remaining TTL to `to`, then deletes
-   * `from` only while it still holds the copied bytes. Not atomic: a reader may briefly see both keys, and a write
-   * to `from` during the move stays at `from` (it is not lost, and not moved).
+   * RENAME for keys in different slots: copies the value and its remaining TTL to `to`, then deletes `from` only
+   * while it still holds the copied bytes. Not atomic: a reader may briefly see both keys, and a write to `from`
+   * during the move stays at `from` (it is not lost, and not moved).
    */
-  async rename(from: string, to: string): Promise<boolean> {
-    if (sameSlot(from, to)) {
-      try {
-        await this.send(this.client.rename(from, to));
-        return true;
-      } catch (error) {
-        if (error instanceof Error && /no such key/i.test(error.message)) return false;
-        throw error;
-      }
-    }
+  async renameAcrossSlots(from: string, to: string): Promise<boolean> {
     const read = (await this.send(this.client.multi().getBuffer(from).pttl(from).exec())) ?? [];
     const [[readError, data], [ttlError, ttlMs]] = read as [[Error | null, Buffer | null], [Error | null, number]];
     if (readError ?? ttlError) throw readError ?? ttlError;

@@ -8,6 +8,7 @@ import { isConnectivityError } from '../faults/connectivity-error.js';
 import { whenReady } from '../connection/redis-connections.js';
 import { withinCommandTimeout } from '../connection/command-timeout.js';
 import { ClusterBatches, ttlToMs } from './cluster-batches.js';
+import { sameSlot } from './slot-groups.js';
 
 const SCAN_COUNT = 500;
 
@@ -112,7 +113,7 @@ export class RedisCacheStore extends BaseCacheStore {
   }
 
   async rename(from: string, to: string): Promise<boolean> {
-    if (this.cluster) return this.cluster.rename(from, to);
+    if (this.cluster && !sameSlot(from, to)) return this.cluster.renameAcrossSlots(from, to);
     try {
       await this.send(this.client.rename(from, to));
       return true;

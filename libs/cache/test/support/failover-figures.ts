@@ -18,3 +18,19 @@ export function expectFailOpenWithin(report: LoadReport, boundMs: Record<string,
 export function printFigures(label: string, figures: Record<string, unknown>): void {
   process.stdout.write(`${label}: ${JSON.stringify(figures)}\n`);
 }
+
+/** The command timeout of the caches under failover tests. */
+export const FAILOVER_COMMAND_TIMEOUT_MS = 250;
+const SLACK_MS = 250;
+
+/**
+ * The longest each operation may take while a master fails over: get/set/getMany pay at most one command timeout;
+ * getOrSet may pay two (its read, then its write) before the breaker opens. The slack covers scheduling on a
+ * two-core machine shared with the topology's processes.
+ */
+export const FAILOVER_BOUNDS_MS = {
+  get: FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
+  set: FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
+  getMany: FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
+  getOrSet: 2 * FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
+};

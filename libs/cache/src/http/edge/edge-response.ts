@@ -1,5 +1,6 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { CACHE_STATUS_HEADER } from '../page-replay.js';
+import { PER_RESPONSE_HEADERS } from '../page-rules.js';
 
 /** A page as the edge sends it: status, headers as a flat name/value list, and the body, built once at fill. */
 export interface EdgeResponse {
@@ -12,22 +13,6 @@ export interface EdgeResponse {
   /** Bytes held: header names and values, and the body. */
   readonly bytes: number;
 }
-
-// Per response or per connection: Node writes Date and the connection headers itself; Age, X-Cache and
-// Server-Timing are the edge's own, per hit.
-const PER_RESPONSE = new Set([
-  'date',
-  'age',
-  'x-cache',
-  'server-timing',
-  'connection',
-  'keep-alive',
-  'proxy-connection',
-  'transfer-encoding',
-  'te',
-  'trailer',
-  'upgrade',
-]);
 
 const SERVER_TIMING = 'cache;desc="HIT";dur=0.0, edge';
 
@@ -47,7 +32,7 @@ export function edgeResponse(
   let bytes = body.length;
   for (const name of rawNames) {
     const value = headers[name.toLowerCase()];
-    if (value === undefined || PER_RESPONSE.has(name.toLowerCase())) continue;
+    if (value === undefined || PER_RESPONSE_HEADERS.has(name.toLowerCase())) continue;
     for (const item of Array.isArray(value) ? value : [value]) {
       const text = String(item);
       head.push(name, text);
