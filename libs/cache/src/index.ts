@@ -20,6 +20,7 @@ export type { BreakerState } from './faults/circuit-breaker.js';
 export { isConnectivityError } from './faults/connectivity-error.js';
 export { whenReady } from './connection/redis-connections.js';
 export { withinCommandTimeout } from './connection/command-timeout.js';
+export { groupBySlot, type SlotGroup } from './store/slot-groups.js';
 export { CommandTimeoutError } from './errors/command-timeout.error.js';
 export type { CacheCodec } from './codec/cache-codec.interface.js';
 export { jsonCodec } from './codec/json.codec.js';

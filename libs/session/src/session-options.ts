@@ -1,12 +1,8 @@
-import type { Redis, RedisOptions } from 'ioredis';
 import type { SessionModuleOptions } from './session-options.interface.js';
 import { SessionConfigError } from './errors/session-config.error.js';
+import { resolveConnection, type SessionConnectionTarget } from './connection/session-connection-target.js';
 
-/** Where sessions live: a URL (plus ioredis options), a client the user owns, or a `@stash/cache` connection. */
-export type SessionConnectionTarget =
-  | { readonly kind: 'url'; readonly url: string; readonly redis?: RedisOptions; readonly db?: number }
-  | { readonly kind: 'client'; readonly client: Redis }
-  | { readonly kind: 'cache'; readonly cache: string; readonly redis?: RedisOptions; readonly db?: number };
+export type { SessionConnectionTarget } from './connection/session-connection-target.js';
 
 /** `SessionModule` options with every default applied; built once at bootstrap and frozen. */
 export interface ResolvedSessionOptions {
@@ -17,6 +13,7 @@ export interface ResolvedSessionOptions {
   readonly rolling: boolean;
   readonly saveEveryRequest: boolean;
   readonly expireAtBrowserClose: boolean;
+  readonly durableDestroy: { readonly replicas: number; readonly timeoutMs: number } | undefined;
   readonly cookie: {
     readonly name: string;
     readonly domain: string | undefined;
@@ -47,15 +44,21 @@ const OPTION_NAMES = new Set([
   'redis',
   'client',
   'cache',
+  'cluster',
+  'sentinels',
+  'name',
+  'role',
   'db',
   'prefix',
   'ttl',
   'rolling',
   'saveEveryRequest',
   'expireAtBrowserClose',
+  'durableDestroy',
   'cookie',
   'isGlobal',
 ]);
+const DURABLE_DESTROY_OPTION_NAMES = new Set(['replicas', 'timeoutMs']);
 const COOKIE_OPTION_NAMES = new Set(['name', 'domain', 'path', 'secure', 'httpOnly', 'sameSite']);
 // RFC 6265 cookie-name is an RFC 7230 token.
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -90,7 +93,7 @@ export function resolveSessionOptions(raw: SessionModuleOptions | undefined): Re
 
   return Object.freeze({
     secrets: resolveSecrets(raw.secret),
-    connection: resolveConnection(raw),
+    connection: resolveConnection(raw, SESSION_DEFAULTS.url),
     prefix: matching(
       'prefix',
       raw.prefix ?? SESSION_DEFAULTS.prefix,
@@ -101,6 +104,7 @@ export function resolveSessionOptions(raw: SessionModuleOptions | undefined): Re
     rolling: bool('rolling', raw.rolling, SESSION_DEFAULTS.rolling),
     saveEveryRequest: bool('saveEveryRequest', raw.saveEveryRequest, SESSION_DEFAULTS.saveEveryRequest),
     expireAtBrowserClose: bool('expireAtBrowserClose', raw.expireAtBrowserClose, SESSION_DEFAULTS.expireAtBrowserClose),
+    durableDestroy: resolveDurableDestroy(raw.durableDestroy),
     cookie: Object.freeze({
       name: matching(
         'cookie.name',
@@ -134,52 +138,20 @@ function resolveSecrets(secret: unknown): readonly string[] {
   return Object.freeze([...(list as string[])]);
 }
 
-function resolveConnection(raw: SessionModuleOptions): SessionConnectionTarget {
-  const targets = (['url', 'client', 'cache'] as const).filter((key) => raw[key] !== undefined);
-  if (targets.length > 1) {
-    throw new SessionConfigError(targets[1], raw[targets[1]], `only one of url, client, cache (${targets[0]} is set)`);
+function resolveDurableDestroy(value: unknown): ResolvedSessionOptions['durableDestroy'] {
+  if (value === undefined) return undefined;
+  if (!isObject(value)) throw new SessionConfigError('durableDestroy', value, 'an object { replicas, timeoutMs }');
+  assertKnownKeys('durableDestroy.', value, DURABLE_DESTROY_OPTION_NAMES);
+  const replicas = value.replicas;
+  if (typeof replicas !== 'number' || !Number.isSafeInteger(replicas) || replicas <= 0) {
+    throw new SessionConfigError('durableDestroy.replicas', replicas, 'a whole number of replicas > 0');
   }
-  if (raw.redis !== undefined && !isObject(raw.redis)) {
-    throw new SessionConfigError('redis', raw.redis, 'an object of ioredis options');
+  // WAIT with a timeout of 0 blocks until enough replicas answer, for ever.
+  const timeoutMs = value.timeoutMs;
+  if (typeof timeoutMs !== 'number' || !Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) {
+    throw new SessionConfigError('durableDestroy.timeoutMs', timeoutMs, 'a whole number of milliseconds > 0');
   }
-  const db = raw.db;
-  if (db !== undefined && (!Number.isSafeInteger(db) || db < 0)) {
-    throw new SessionConfigError('db', db, 'an integer >= 0 (a Redis logical database)');
-  }
-  if (raw.client !== undefined) {
-    const client = raw.client as Partial<Redis> | null;
-    if (typeof client !== 'object' || client === null || typeof client.defineCommand !== 'function') {
-      throw new SessionConfigError('client', client, 'an ioredis Redis client');
-    }
-    if (typeof (client as { nodes?: unknown }).nodes === 'function') {
-      throw new SessionConfigError('client', 'a Cluster', 'a standalone or sentinel Redis client (not a Cluster)');
-    }
-    for (const option of ['redis', 'db'] as const) {
-      if (raw[option] !== undefined) {
-        throw new SessionConfigError(
-          option,
-          raw[option],
-          'nothing when `client` is given (configure the client itself)',
-        );
-      }
-    }
-    return Object.freeze({ kind: 'client', client: raw.client });
-  }
-  if (raw.cache !== undefined) {
-    if (typeof raw.cache !== 'string' || raw.cache === '') {
-      throw new SessionConfigError('cache', raw.cache, "the name of a @stash/cache cache, e.g. 'default'");
-    }
-    return Object.freeze({ kind: 'cache', cache: raw.cache, redis: raw.redis, db });
-  }
-  const url = raw.url ?? SESSION_DEFAULTS.url;
-  if (typeof url !== 'string' || !/^rediss?:\/\/\S*$/.test(url)) {
-    throw new SessionConfigError('url', url, 'a redis:// or rediss:// URL');
-  }
-  const urlDb = new URL(url).pathname.slice(1);
-  if (db !== undefined && urlDb !== '' && Number(urlDb) !== db) {
-    throw new SessionConfigError('db', db, `no db option, or the db of the URL (/${urlDb})`);
-  }
-  return Object.freeze({ kind: 'url', url, redis: raw.redis, db });
+  return Object.freeze({ replicas, timeoutMs });
 }
 
 function matching(option: string, value: unknown, pattern: RegExp, expected: string): string {

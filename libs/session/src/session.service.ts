@@ -141,7 +141,8 @@ export class SessionService {
     applyExpiry(req.session.cookie, readMeta(req.session)?.expiry, this.options);
     try {
       if (this.engine.store.needsSave(req.sessionID, req.session)) await save(req.session);
-      await this.engine.store.destroySession(oldId, oldUser);
+      // A session that was never stored (a visitor's first request) has nothing to delete, nor to WAIT for.
+      if (this.engine.store.isStored(old)) await this.engine.store.destroySession(oldId, oldUser);
     } catch (error) {
       this.lifecycle.detach(req);
       throw this.faults.translate(operation, error);

@@ -1,11 +1,14 @@
-import type { Redis, RedisOptions } from 'ioredis';
+import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { CacheModuleOptions, CacheOptions } from '@stash/cache';
 import { SessionConfigError } from '../errors/session-config.error.js';
-import type { SessionConnectionTarget } from '../session-options.js';
+import { assertMasterRole, type SessionConnectionTarget } from './session-connection-target.js';
 
-// How to reach Redis once `cache` is resolved: a client to borrow, or a URL and options to open one with.
+// How to reach Redis once `cache` is resolved: a client to borrow, a URL and options (a standalone or Sentinel
+// client) or cluster nodes and options to open one with.
 export type ClientPlan =
-  { readonly client: Redis } | { readonly url: string | undefined; readonly options: RedisOptions };
+  | { readonly client: Redis | Cluster }
+  | { readonly url: string | undefined; readonly options: RedisOptions }
+  | { readonly cluster: { readonly nodes: readonly ClusterNode[]; readonly options: ClusterOptions } };
 
 const COMMAND_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
@@ -22,20 +25,78 @@ export const SESSION_REDIS_DEFAULTS: Readonly<RedisOptions> = Object.freeze({
   commandTimeout: COMMAND_TIMEOUT_MS,
   connectTimeout: CONNECT_TIMEOUT_MS,
   disconnectTimeout: DISCONNECT_TIMEOUT_MS,
-  retryStrategy: (attempt: number) => Math.min(50 * 2 ** attempt, MAX_RECONNECT_DELAY_MS),
+  retryStrategy: reconnectDelay,
   connectionName: 'stash:session',
 });
+
+// The same bounds for a Cluster. ioredis retries a command whose node connection closed (a failover) every
+// `retryDelayOnFailover` ms up to `maxRedirections` times, 16 x 100 ms by default; 6 keeps a request that meets a
+// dead master under about a second before it answers 503, and still follows the MOVED/ASK of a resharding.
+export const SESSION_CLUSTER_DEFAULTS: Readonly<ClusterOptions> = Object.freeze({
+  enableOfflineQueue: false,
+  clusterRetryStrategy: reconnectDelay,
+  maxRedirections: 6,
+  retryDelayOnFailover: 100,
+  retryDelayOnClusterDown: 100,
+  retryDelayOnTryAgain: 100,
+  slotsRefreshTimeout: COMMAND_TIMEOUT_MS,
+});
+
+// A master demoted by a failover answers writes with READONLY; Sentinel normally kills its clients, but a demoted
+// master that kept them (a partition) would make every write fail until restart. Reconnecting asks the sentinels
+// for the new master again.
+export function reconnectOnReadOnly(error: Error): boolean {
+  return error.message.startsWith('READONLY');
+}
+
+// After SENTINEL FAILOVER the old master stays a writable master until the sentinels convert it to a replica, about
+// 10 s later: a client left on it writes sessions that the conversion then throws away (a logout would come undone).
+// `failoverDetector` subscribes to the sentinels' +switch-master and reconnects to the new master at once.
+export const SENTINEL_FAILOVER_OPTIONS: Readonly<RedisOptions> = Object.freeze({
+  failoverDetector: true,
+  reconnectOnError: reconnectOnReadOnly,
+});
+
+function reconnectDelay(attempt: number): number {
+  return Math.min(50 * 2 ** attempt, MAX_RECONNECT_DELAY_MS);
+}
 
 // Plans the client from the resolved target; `cacheOptions` is read only for a `cache` target.
 export function planClient(
   target: SessionConnectionTarget,
   cacheOptions: () => CacheModuleOptions | undefined,
 ): ClientPlan {
-  if (target.kind === 'client') return { client: target.client };
-  if (target.kind === 'url') {
-    const options = withDb({ ...SESSION_REDIS_DEFAULTS, ...target.redis }, target.db);
-    return { url: withoutDbPath(target.url, target.db), options };
+  switch (target.kind) {
+    case 'client':
+      return { client: target.client };
+    case 'url':
+      return {
+        url: withoutDbPath(target.url, target.db),
+        options: withDb({ ...SESSION_REDIS_DEFAULTS, ...target.redis }, target.db),
+      };
+    case 'sentinel': {
+      const sentinel: RedisOptions = {
+        sentinels: [...target.sentinels],
+        name: target.name,
+        role: 'master',
+        ...SENTINEL_FAILOVER_OPTIONS,
+      };
+      return {
+        url: undefined,
+        options: withDb({ ...SESSION_REDIS_DEFAULTS, ...target.redis, ...sentinel }, target.db),
+      };
+    }
+    case 'cluster':
+      return { cluster: { nodes: target.nodes, options: clusterOptions(target.options, target.redis) } };
+    case 'cache':
+      return planCacheClient(target, cacheOptions);
   }
+}
+
+function planCacheClient(
+  target: Extract<SessionConnectionTarget, { kind: 'cache' }>,
+  cacheOptions: () => CacheModuleOptions | undefined,
+): ClientPlan {
   const cache = findCache(target.cache, cacheOptions());
   if (cache.client) {
     if (target.redis !== undefined || target.db !== undefined) {
@@ -45,12 +106,23 @@ export function planClient(
         `nothing: cache "${target.cache}" was given an existing client, which sessions share as it is`,
       );
     }
-    if (typeof (cache.client as { nodes?: unknown }).nodes === 'function') {
-      throw new SessionConfigError('cache', target.cache, 'a cache on a standalone or sentinel Redis (not a Cluster)');
-    }
-    return { client: cache.client as Redis };
+    return { client: cache.client };
   }
-  const sentinel: RedisOptions = cache.sentinels ? { sentinels: cache.sentinels, name: cache.name } : {};
+  assertMasterRole('cache', cache.redis?.role);
+  if (cache.cluster) {
+    if (target.db !== undefined) {
+      throw new SessionConfigError(
+        'db',
+        target.db,
+        `nothing: cache "${target.cache}" is on a Redis Cluster (db 0 only)`,
+      );
+    }
+    const options = clusterOptions(cache.cluster.options, { ...cache.redis, ...target.redis });
+    return { cluster: { nodes: cache.cluster.nodes, options } };
+  }
+  const sentinel: RedisOptions = cache.sentinels
+    ? { sentinels: cache.sentinels, name: cache.name, ...SENTINEL_FAILOVER_OPTIONS }
+    : {};
   return {
     url: cache.url === undefined ? undefined : withoutDbPath(cache.url, target.db),
     options: withDb({ ...SESSION_REDIS_DEFAULTS, ...cache.redis, ...sentinel, ...target.redis }, target.db),
@@ -67,9 +139,16 @@ function findCache(name: string, options: CacheModuleOptions | undefined): Cache
     throw new SessionConfigError('cache', name, `one of the configured caches: ${names}`);
   }
   if (cache.store === 'memory') throw new SessionConfigError('cache', name, 'a cache on Redis (this one is in memory)');
-  if (cache.cluster)
-    throw new SessionConfigError('cache', name, 'a cache on a standalone or sentinel Redis (not a Cluster)');
   return cache;
+}
+
+// Stash's bounds, then the user's cluster options; each node gets the single-node bounds and the `redis` options.
+function clusterOptions(options: ClusterOptions | undefined, redis: RedisOptions | undefined): ClusterOptions {
+  return {
+    ...SESSION_CLUSTER_DEFAULTS,
+    ...options,
+    redisOptions: { ...SESSION_REDIS_DEFAULTS, ...redis, ...options?.redisOptions },
+  };
 }
 
 // ioredis lets a db in the URL path win over the `db` option; the sessions' own `db` must win (a cache's URL

@@ -1,20 +1,22 @@
 import { Inject, Injectable, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { CACHE_MODULE_OPTIONS, whenReady, type CacheModuleOptions } from '@stash/cache';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { SessionFaults } from '../faults/session-faults.js';
 import type { ResolvedSessionOptions } from '../session-options.js';
 import { SESSION_LOGGER, SESSION_OPTIONS } from '../session.constants.js';
+import { isCluster } from './is-cluster.js';
 import { planClient } from './redis-client-options.js';
 
 const BOOT_CONNECT_TIMEOUT_MS = 2_000;
 
-// The sessions' ioredis client: opened with latency bounds (or borrowed: a `client` option, or a cache's client),
-// its `error` events always handled, quit on shutdown when Stash opened it. It is opened on first use, after every
-// module's providers exist, so that a `cache` connection can be looked up in `CacheModule`.
+// The sessions' ioredis client, a `Redis` (standalone or through Sentinel) or a `Cluster`: opened with latency
+// bounds (or borrowed: a `client` option, or a cache's client), its `error` events always handled, quit on shutdown
+// when Stash opened it. It is opened on first use, after every module's providers exist, so that a `cache`
+// connection can be looked up in `CacheModule`.
 @Injectable()
 export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
-  private opened?: { readonly client: Redis; readonly owned: boolean };
+  private opened?: { readonly client: Redis | Cluster; readonly owned: boolean };
   private reported = false;
   private readonly onError = (error: Error) => {
     // Without a listener ioredis would crash the process; requests report their own failures.
@@ -33,7 +35,7 @@ export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
     private readonly moduleRef: ModuleRef,
   ) {}
 
-  get client(): Redis {
+  get client(): Redis | Cluster {
     this.opened ??= this.open();
     return this.opened.client;
   }
@@ -63,13 +65,19 @@ export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
     } catch {
       opened.client.disconnect();
     }
+    // QUIT closes the data connection only: a Sentinel client's failover detector keeps its subscriptions to the
+    // sentinels open (and reconnecting) until the connector is disconnected, which would keep the process alive.
+    if (!isCluster(opened.client)) opened.client.disconnect();
   }
 
-  private open(): { client: Redis; owned: boolean } {
+  private open(): { client: Redis | Cluster; owned: boolean } {
     const plan = planClient(this.options.connection, () => this.cacheOptions());
-    const owned = !('client' in plan);
-    const client =
-      'client' in plan ? plan.client : plan.url ? new Redis(plan.url, plan.options) : new Redis(plan.options);
+    if ('client' in plan) return this.listen(plan.client, false);
+    if ('cluster' in plan) return this.listen(new Cluster([...plan.cluster.nodes], plan.cluster.options), true);
+    return this.listen(plan.url ? new Redis(plan.url, plan.options) : new Redis(plan.options), true);
+  }
+
+  private listen(client: Redis | Cluster, owned: boolean): { client: Redis | Cluster; owned: boolean } {
     client.on('error', this.onError);
     client.on('ready', this.onReady);
     return { client, owned };

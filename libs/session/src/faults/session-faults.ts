@@ -2,6 +2,7 @@ import { HttpException, Inject, Injectable, type LoggerService } from '@nestjs/c
 import { SessionContentionError } from '../errors/session-contention.error.js';
 import { SessionInterruptedError } from '../errors/session-interrupted.error.js';
 import { SessionInterruptedException } from '../errors/session-interrupted.exception.js';
+import { SessionReplicationError } from '../errors/session-replication.error.js';
 import { SessionUnavailableException } from '../errors/session-unavailable.exception.js';
 import { SESSION_LOGGER } from '../session.constants.js';
 import { isConnectivityError } from '@stash/cache';
@@ -19,7 +20,7 @@ export class SessionFaults {
   translate(operation: string, error: unknown): unknown {
     if (error instanceof HttpException) return error;
     if (error instanceof SessionInterruptedError) return new SessionInterruptedException({ cause: error });
-    if (error instanceof SessionContentionError) {
+    if (error instanceof SessionContentionError || error instanceof SessionReplicationError) {
       this.logger.warn(`Session ${operation} answered 503: ${error.message}`);
       return new SessionUnavailableException(operation, { cause: error });
     }

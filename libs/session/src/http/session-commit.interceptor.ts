@@ -9,9 +9,12 @@ import type { Request } from 'express';
 import { catchError, concatMap, type Observable } from 'rxjs';
 import { SessionLifecycle } from './session-lifecycle.js';
 
-// A global interceptor that saves a changed session before the response is written, so that a failed save answers
-// 503 instead of a 200 whose changes were lost. As Django does, the session is saved for any answer below 500 and
-// dropped when the handler fails with a server error.
+/**
+ * The global interceptor `SessionModule` registers: saves a changed session before the response is written, so that
+ * a failed save answers 503 instead of a 200 whose changes were lost. As Django does, the session is saved for any
+ * answer below 500 and dropped when the handler fails with a server error. Exported so that code which must
+ * acknowledge the application's global enhancers can name it.
+ */
 @Injectable()
 export class SessionCommitInterceptor implements NestInterceptor {
   constructor(private readonly lifecycle: SessionLifecycle) {}

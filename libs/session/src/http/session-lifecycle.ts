@@ -162,7 +162,7 @@ export class SessionLifecycle {
           return;
         }
         state.loadedId = req.sessionID;
-        if (this.engine.store.loadedFromStore(req.session)) state.storedId = req.sessionID;
+        if (this.engine.store.isStored(req.session)) state.storedId = req.sessionID;
         this.adopt(req);
         state.res.vary('Cookie');
         resolve();

@@ -4,9 +4,12 @@ import type { Request } from 'express';
 import { handlerUsesSession } from './uses-session.js';
 import { SessionLifecycle } from './session-lifecycle.js';
 
-// A global guard that loads the session before handlers that use it (a store failure answers 503 here, before the
-// handler runs). It never denies access. Guards of controllers and methods run after it and can read `req.session`;
-// another global guard that needs it calls `SessionService.load(req)`.
+/**
+ * The global guard `SessionModule` registers: loads the session before handlers that use it (a store failure
+ * answers 503 here, before the handler runs); never denies access. Exported so that code which must acknowledge the
+ * application's global enhancers can name it. Guards of controllers and methods run after it and can read
+ * `req.session`; another global guard that needs the session calls `SessionService.load(req)`.
+ */
 @Injectable()
 export class SessionLoadGuard implements CanActivate {
   private readonly decisions = new WeakMap<object, boolean>();

@@ -1,4 +1,5 @@
 import { SessionArgumentError } from '../errors/session-argument.error.js';
+import { SessionConfigError } from '../errors/session-config.error.js';
 
 // The keys of one user's session index: live session ids scored by expiry, and by last request.
 export interface UserIndexKeys {
@@ -10,11 +11,20 @@ const MAX_USER_ID_LENGTH = 256;
 
 // Every Redis key `@stash/session` uses. Sessions are `<prefix><id>`, exactly as connect-redis lays them out. The
 // per-user index lives at `<prefix without ":">~user:<id>` and `~seen:<id>`: outside `<prefix>*`, so
-// connect-redis's SCAN-based `all()`, `ids()`, `length()` and `clear()` never meet a sorted set.
+// connect-redis's SCAN-based `all()`, `ids()`, `length()` and `clear()` never meet a sorted set. On a Redis
+// Cluster (`hashTagged`) the user id is a hash tag, `~user:{<id>}` and `~seen:{<id>}`, so that the two sets of one
+// user share a slot and a script can update both; session keys stay untagged and spread over the masters.
 export class SessionKeys {
   private readonly indexBase: string;
 
-  constructor(readonly prefix: string) {
+  constructor(
+    readonly prefix: string,
+    readonly hashTagged = false,
+  ) {
+    // A brace in the prefix would become (part of) the hash tag and could split a user's two index sets.
+    if (hashTagged && /[{}]/.test(prefix)) {
+      throw new SessionConfigError('prefix', prefix, 'a prefix without "{" or "}" on a Redis Cluster');
+    }
     this.indexBase = prefix.slice(0, -1);
   }
 
@@ -23,7 +33,11 @@ export class SessionKeys {
   }
 
   userIndex(userId: string): UserIndexKeys {
-    return { expiry: `${this.indexBase}~user:${userId}`, seen: `${this.indexBase}~seen:${userId}` };
+    if (!this.hashTagged)
+      return { expiry: `${this.indexBase}~user:${userId}`, seen: `${this.indexBase}~seen:${userId}` };
+    // "{}" is an empty hash tag, which Redis ignores (the whole key is hashed): the two sets would part.
+    if (userId.startsWith('}')) invalid('index', userId, 'a user id that does not start with "}" on a Redis Cluster');
+    return { expiry: `${this.indexBase}~user:{${userId}}`, seen: `${this.indexBase}~seen:{${userId}}` };
   }
 }
 
@@ -38,14 +52,13 @@ export function normalizeUserId(operation: string, userId: unknown): string {
   ) {
     return userId;
   }
-  return invalid(operation, userId);
-}
-
-function invalid(operation: string, userId: unknown): never {
-  throw new SessionArgumentError(
+  return invalid(
     operation,
-    'userId',
     userId,
     `a safe integer, or a string of 1 to ${MAX_USER_ID_LENGTH} characters without control characters`,
   );
+}
+
+function invalid(operation: string, userId: unknown, expected: string): never {
+  throw new SessionArgumentError(operation, 'userId', userId, expected);
 }

@@ -3,11 +3,14 @@ import type { LoggerService } from '@nestjs/common';
 import { RedisStore } from 'connect-redis';
 import type { Request } from 'express';
 import type { Session, SessionData } from 'express-session';
+import { isCluster } from '../connection/is-cluster.js';
 import { SessionContentionError } from '../errors/session-contention.error.js';
 import { SessionInterruptedError } from '../errors/session-interrupted.error.js';
 import type { SessionKeys } from '../keys/session-keys.js';
 import { META_KEY, readMeta } from '../session-meta.js';
 import type { SessionRedis } from './lua/lua-scripts.js';
+import { clusterStoreClient } from './cluster-store-client.js';
+import type { SessionCommands } from './session-commands.js';
 import {
   applyChanges,
   dataChanged,
@@ -40,17 +43,20 @@ const MAX_SAVE_ATTEMPTS = 50;
 // connect-redis's (sessions written by either are read by the other). Changed, see docs/session-design.md:
 // - set merges the keys this request changed into the stored session (a compare-and-set script) instead of
 //   overwriting it, so concurrent requests keep each other's writes, and it never recreates a deleted session;
-// - set and touch maintain the user's session index in the same script;
-// - get treats a stored value that is not a JSON session as no session (with a warning), not as an error.
+// - set and touch maintain the user's session index (in the same script on one Redis; see SessionCommands);
+// - get treats a stored value that is not a JSON session as no session (with a warning), not as an error;
+// - on a Redis Cluster, connect-redis's own all/ids/length/clear/destroy scan every master and split by slot.
 export class StashRedisStore extends RedisStore {
   private readonly baselines = new WeakMap<object, Baseline>();
 
   constructor(
     private readonly redis: SessionRedis,
+    private readonly commands: SessionCommands,
     private readonly settings: { readonly keys: SessionKeys; readonly ttl: number; readonly rolling: boolean },
     private readonly logger: LoggerService,
   ) {
     super({ client: redis, prefix: settings.keys.prefix, ttl: settings.ttl });
+    if (isCluster(redis)) this.client = clusterStoreClient(redis);
   }
 
   override async get(sid: string, cb?: Callback): Promise<unknown> {
@@ -96,17 +102,16 @@ export class StashRedisStore extends RedisStore {
       if (this.baselines.get(sess)?.savedThisRequest) return done(cb, null);
       const userId = readMeta(sess)?.userId;
       if (!this.settings.rolling && !userId) return done(cb, null);
-      const ttl = this.settings.rolling ? String(sessionTtlMs(sess.cookie, this.settings.ttl, Date.now())) : '';
-      const keys = this.keysFor(sid, userId);
-      await this.redis.stashSessionTouch(keys.length, ...keys, ttl, sid, Date.now());
+      const ttlMs = this.settings.rolling ? sessionTtlMs(sess.cookie, this.settings.ttl, Date.now()) : undefined;
+      await this.commands.touch(sid, ttlMs, userId);
       return done(cb, null);
     } catch (error) {
       return done(cb, error);
     }
   }
 
-  // Whether `session` was read from Redis (rather than generated for a request without a valid cookie).
-  loadedFromStore(session: SessionData): boolean {
+  // Whether `session` is stored: read from Redis or saved by this request (not only generated for a new visitor).
+  isStored(session: SessionData): boolean {
     return this.baselines.has(session);
   }
 
@@ -118,15 +123,8 @@ export class StashRedisStore extends RedisStore {
     return dataChanged(baseline.snapshot, current);
   }
 
-  async destroySession(sid: string, userId: string | undefined): Promise<void> {
-    const multi = this.redis.multi().del(this.settings.keys.session(sid));
-    if (userId) {
-      const index = this.settings.keys.userIndex(userId);
-      multi.zrem(index.expiry, sid).zrem(index.seen, sid);
-    }
-    const results = await multi.exec();
-    const failed = results?.find(([error]) => error);
-    if (failed) throw failed[0];
+  destroySession(sid: string, userId: string | undefined): Promise<void> {
+    return this.commands.destroy(sid, userId);
   }
 
   private async write(sid: string, session: SessionData): Promise<void> {
@@ -140,7 +138,7 @@ export class StashRedisStore extends RedisStore {
     if (!baseline) {
       // A new session (or a new id from cycleKey/flush): there is nothing stored to merge with.
       const text = serializeSnapshot(current);
-      await this.compareAndSet(sid, '*', text, ttlMs, readMeta(session)?.userId);
+      await this.commands.save(sid, '*', text, ttlMs, readMeta(session)?.userId);
       this.baselines.set(session, { sha1: sha1(text), snapshot: current, savedThisRequest: true });
       return;
     }
@@ -149,7 +147,7 @@ export class StashRedisStore extends RedisStore {
     let expected = baseline.sha1;
     for (let attempt = 1; attempt <= MAX_SAVE_ATTEMPTS; attempt++) {
       const text = serializeSnapshot(next);
-      const written = await this.compareAndSet(sid, expected, text, ttlMs, userIdOf(next));
+      const written = await this.commands.save(sid, expected, text, ttlMs, userIdOf(next));
       if (written === 1) {
         if (next !== current) adopt(session, current, next);
         this.baselines.set(session, { sha1: sha1(text), snapshot: next, savedThisRequest: true });
@@ -164,20 +162,6 @@ export class StashRedisStore extends RedisStore {
       expected = sha1(raw);
     }
     throw new SessionContentionError(sid, MAX_SAVE_ATTEMPTS);
-  }
-
-  private compareAndSet(sid: string, expected: string, text: string, ttlMs: number, userId?: string): Promise<number> {
-    const keys = this.keysFor(sid, userId);
-    return this.redis.stashSessionSave(keys.length, ...keys, expected, text, ttlMs, sid, Date.now());
-  }
-
-  private keysFor(sid: string, userId: string | undefined): string[] {
-    const keys = [this.settings.keys.session(sid)];
-    if (userId) {
-      const index = this.settings.keys.userIndex(userId);
-      keys.push(index.expiry, index.seen);
-    }
-    return keys;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { SessionKeys } from '../keys/session-keys.js';
 import { readMeta } from '../session-meta.js';
 import type { SessionRedis } from './lua/lua-scripts.js';
+import type { SessionCommands } from './session-commands.js';
 import { parseSessionData } from './session-snapshot.js';
 import type { UserSession } from './user-session.interface.js';
 
@@ -10,6 +11,7 @@ import type { UserSession } from './user-session.interface.js';
 export class UserSessionIndex {
   constructor(
     private readonly redis: SessionRedis,
+    private readonly commands: SessionCommands,
     private readonly keys: SessionKeys,
   ) {}
 
@@ -20,7 +22,7 @@ export class UserSessionIndex {
     const seenAt = pairs(seen);
     const ids = [...expiresAt.keys()];
     if (ids.length === 0) return [];
-    const stored = await this.redis.mget(...ids.map((id) => this.keys.session(id)));
+    const stored = await this.commands.readMany(ids);
     const sessions: UserSession[] = [];
     const gone: string[] = [];
     ids.forEach((id, i) => {
@@ -40,7 +42,7 @@ export class UserSessionIndex {
         userAgent: meta.userAgent,
       });
     });
-    if (gone.length) await this.forget(userId, gone);
+    if (gone.length) await this.commands.forget(userId, gone);
     return sessions.sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
   }
 
@@ -49,24 +51,7 @@ export class UserSessionIndex {
     const index = this.keys.userIndex(userId);
     const ids = (await this.redis.zrange(index.expiry, '0', '-1')).filter((id) => !except.includes(id));
     if (ids.length === 0) return 0;
-    const results = await this.redis
-      .multi()
-      .del(...ids.map((id) => this.keys.session(id)))
-      .zrem(index.expiry, ...ids)
-      .zrem(index.seen, ...ids)
-      .exec();
-    const failed = results?.find(([error]) => error);
-    if (failed) throw failed[0];
-    return Number(results?.[0]?.[1] ?? 0);
-  }
-
-  private async forget(userId: string, ids: string[]): Promise<void> {
-    const index = this.keys.userIndex(userId);
-    await this.redis
-      .multi()
-      .zrem(index.expiry, ...ids)
-      .zrem(index.seen, ...ids)
-      .exec();
+    return this.commands.destroyMany(userId, ids);
   }
 }
 

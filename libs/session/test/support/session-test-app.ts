@@ -43,7 +43,8 @@ export async function createSessionApp(
   setup: SessionTestAppOptions = {},
 ): Promise<SessionTestApp> {
   const prefix = setup.prefix ?? `${uniquePrefix('session')}:`;
-  const connection = options.client || options.cache ? {} : { url: options.url ?? testRedisUrl() };
+  const ownTarget = options.client || options.cache || options.cluster || options.sentinels;
+  const connection = ownTarget ? {} : { url: options.url ?? testRedisUrl() };
   const logger = mockLogger();
   const moduleRef = await Test.createTestingModule({
     imports: [...(setup.imports ?? []), SessionModule.forRoot({ secret: SECRET, prefix, ...connection, ...options })],

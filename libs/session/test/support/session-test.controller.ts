@@ -133,6 +133,15 @@ export class SessionTestController {
     return list.map((session) => ({ ...session, current: session.id === req.sessionID }));
   }
 
+  /** connect-redis's own enumeration methods on `req.sessionStore` (ids, all, length, clear). */
+  @Post('store/:method')
+  @HttpCode(200)
+  @UsesSession()
+  async store(@Req() req: Request, @Param('method') method: 'ids' | 'all' | 'length' | 'clear') {
+    const store = req.sessionStore as unknown as Record<typeof method, () => Promise<unknown>>;
+    return { result: (await store[method]()) ?? null };
+  }
+
   @Post('me/logout-others')
   @HttpCode(200)
   async logoutOthers(@Req() req: Request) {

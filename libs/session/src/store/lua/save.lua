@@ -8,9 +8,9 @@ if ARGV[1] ~= '*' then
   if not current then return 0 end
   if redis.sha1hex(current) ~= ARGV[1] then return -1 end
 end
-redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+local expires_at = tonumber(ARGV[5]) + tonumber(ARGV[3])
+redis.call('SET', KEYS[1], ARGV[2], 'PXAT', expires_at)
 if #KEYS == 3 then
-  local now = tonumber(ARGV[5])
-  stash_index(KEYS[2], KEYS[3], ARGV[4], now + tonumber(ARGV[3]), now)
+  stash_index(KEYS[2], KEYS[3], ARGV[4], expires_at, tonumber(ARGV[5]))
 end
 return 1
