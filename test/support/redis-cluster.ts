@@ -250,6 +250,9 @@ function clusterNodeArgs(dir: string, port: number): string[] {
     '',
     '--appendonly',
     'no',
+    // Replicas sync at once instead of after Redis's default 5 s wait for more replicas to join the transfer.
+    '--repl-diskless-sync-delay',
+    '0',
   ];
 }
 
