@@ -150,8 +150,9 @@ describe('cookbook rate limits: which routes are limited', () => {
     await cookbook?.close();
   });
 
-  // Signing out changes only the caller's own session: nothing to limit.
-  const UNLIMITED_WRITES = new Set(['POST /logout', 'POST /api/logout']);
+  // Signing out, here or everywhere, changes only the caller's own sessions: nothing to limit, and a limit must never
+  // keep a user from ending a session someone else may hold.
+  const UNLIMITED_WRITES = new Set(['POST /logout', 'POST /api/logout', 'POST /api/logout-everywhere']);
 
   it('limits every route that is not a GET, except signing out', () => {
     const discovery = cookbook.app.get(DiscoveryService, { strict: false });
