@@ -8,7 +8,7 @@ import { newLogger } from './support/contract-harness.js';
 import {
   expectFailOpenWithin,
   FAILOVER_BOUNDS_MS as BOUNDS_MS,
-  FAILOVER_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS,
+  FAILOVER_CACHE_OPTIONS,
   printFigures,
 } from './support/failover-figures.js';
 
@@ -31,7 +31,7 @@ afterAll(async () => {
 async function loadedCache(): Promise<{ cache: CacheService; load: CacheLoad; prefix: string }> {
   const prefix = uniquePrefix('failover');
   const cache = createCache(
-    { cluster: { nodes: topology!.nodes }, keyPrefix: prefix, commandTimeout: COMMAND_TIMEOUT_MS },
+    { cluster: { nodes: topology!.nodes }, keyPrefix: prefix, ...FAILOVER_CACHE_OPTIONS },
     newLogger(),
   );
   caches.push(cache);

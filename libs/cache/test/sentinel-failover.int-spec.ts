@@ -9,7 +9,7 @@ import { newLogger } from './support/contract-harness.js';
 import {
   expectFailOpenWithin,
   FAILOVER_BOUNDS_MS as BOUNDS_MS,
-  FAILOVER_COMMAND_TIMEOUT_MS as COMMAND_TIMEOUT_MS,
+  FAILOVER_CACHE_OPTIONS,
   printFigures,
 } from './support/failover-figures.js';
 
@@ -37,7 +37,7 @@ describe('CacheService on Redis Sentinel when the master changes', () => {
     async (name, change) => {
       const prefix = uniquePrefix('sentinel');
       const cache = createCache(
-        { sentinels: topology!.sentinels, name: topology!.name, keyPrefix: prefix, commandTimeout: COMMAND_TIMEOUT_MS },
+        { sentinels: topology!.sentinels, name: topology!.name, keyPrefix: prefix, ...FAILOVER_CACHE_OPTIONS },
         newLogger(),
       );
       caches.push(cache);

@@ -6,8 +6,11 @@ export function expectFailOpenWithin(report: LoadReport, boundMs: Record<string,
   expect(report.thrown).toEqual([]);
   const figures: Record<string, number> = {};
   for (const [op, latency] of Object.entries(report.latency)) {
-    // The op is in the expectation so a failure names it.
-    expect({ op, maxMs: latency.maxMs <= boundMs[op] }).toEqual({ op, maxMs: true });
+    // The op and the slowest call are in the expectation, so a failure names them.
+    expect({ op, maxMs: latency.maxMs, withinBound: latency.maxMs <= boundMs[op]! }).toMatchObject({
+      op,
+      withinBound: true,
+    });
     figures[`${op}P99Ms`] = latency.p99Ms;
     figures[`${op}MaxMs`] = latency.maxMs;
   }
@@ -19,18 +22,20 @@ export function printFigures(label: string, figures: Record<string, unknown>): v
   process.stdout.write(`${label}: ${JSON.stringify(figures)}\n`);
 }
 
-/** The command timeout of the caches under failover tests. */
-export const FAILOVER_COMMAND_TIMEOUT_MS = 250;
+/** Latency options of the caches under failover tests: a short command timeout and fill-lock wait. */
+export const FAILOVER_CACHE_OPTIONS = { commandTimeout: 250, stampede: { lockWait: 0.5 } } as const;
 const SLACK_MS = 250;
+const { commandTimeout } = FAILOVER_CACHE_OPTIONS;
 
 /**
- * The longest each operation may take while a master fails over: get/set/getMany pay at most one command timeout;
- * getOrSet may pay two (its read, then its write) before the breaker opens. The slack covers scheduling on a
- * two-core machine shared with the topology's processes.
+ * The longest each operation may take while a master fails over: get/set/getMany pay at most one command timeout.
+ * getOrSet may pay two (its read, then its write) before the breaker opens, and may also wait `lockWait` for a fill
+ * lock whose release was lost with the old master (the lock was replicated, the DEL was not). The slack covers
+ * scheduling on a two-core machine shared with the topology's processes.
  */
 export const FAILOVER_BOUNDS_MS = {
-  get: FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
-  set: FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
-  getMany: FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
-  getOrSet: 2 * FAILOVER_COMMAND_TIMEOUT_MS + SLACK_MS,
+  get: commandTimeout + SLACK_MS,
+  set: commandTimeout + SLACK_MS,
+  getMany: commandTimeout + SLACK_MS,
+  getOrSet: 2 * commandTimeout + FAILOVER_CACHE_OPTIONS.stampede.lockWait * 1000 + SLACK_MS,
 };
