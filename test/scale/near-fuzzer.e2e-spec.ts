@@ -14,10 +14,10 @@ import { NearFuzzRun, type NearRunTotals } from './near-fuzz-run.js';
  * instance get no allowance.
  */
 const STALE_BOUND_MS = 1_000;
-const SEEDS = 200;
+const SEEDS = 100;
 // The run stops at its budget (the machine may be busy); fewer seeds than this would prove too little.
-const BUDGET_MS = 75_000;
-const MIN_SEEDS = 60;
+const BUDGET_MS = 45_000;
+const MIN_SEEDS = 40;
 const TEST_TIMEOUT_MS = 150_000;
 // Transactions that roll back, whole or to a savepoint, are the fuzzer's cheap faults; Redis faults (a pause, a
 // kill) are scenario 4's, and the near cache's behaviour with its channel down is the near cache's own suite's.
