@@ -52,7 +52,7 @@ export class CacheWrites {
     const tags = uniqueTags(this.context, 'add', options?.tags);
     const encoded = await this.io.prepare(key, value, tags, false);
     if (!encoded) return false;
-    if (seconds === 0) return (await this.reads.get('has', storedKey)) === undefined;
+    if (seconds === 0) return (await this.reads.get('has', storedKey)).status !== 'fresh';
     const data = this.io.finish(key, encoded, await tagTokens(this.context, tags), false);
     if (!data) return false;
     const added = await this.coherence.afterKeys([storedKey], () =>

@@ -83,13 +83,13 @@ export class CacheService {
 
   /** Returns the value, or `fallback` on a miss. A stored `null` is returned as `null`. */
   async get<T = unknown>(key: string, fallback?: T, options?: VersionOption): Promise<T | undefined> {
-    const entry = await this.reads.get('get', this.context.keys.entry(key, options?.version));
-    if (!entry) {
+    const outcome = await this.reads.get('get', this.context.keys.entry(key, options?.version));
+    if (outcome.status !== 'fresh') {
       this.context.stats.misses++;
       return fallback;
     }
     this.context.stats.hits++;
-    return entry.value as T;
+    return outcome.entry.value as T;
   }
 
   /**
@@ -162,7 +162,7 @@ export class CacheService {
 
   /** True when `get` would return a value (expired, stale and tag-invalidated entries count as absent). */
   async has(key: string, options?: VersionOption): Promise<boolean> {
-    return (await this.reads.get('has', this.context.keys.entry(key, options?.version))) !== undefined;
+    return (await this.reads.get('has', this.context.keys.entry(key, options?.version))).status === 'fresh';
   }
 
   /**

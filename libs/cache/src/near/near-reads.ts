@@ -1,6 +1,6 @@
 import type { CacheEntry } from '../codec/cache-entry.js';
 import type { CacheContext } from '../entries/cache-context.js';
-import { isStale, type EntryIO } from '../entries/entry-io.js';
+import { isStale, type EntryIO, type ReadOutcome } from '../entries/entry-io.js';
 import { CacheDecodeError } from '../errors/cache-decode.error.js';
 import type { InProcessSizes } from '../in-process-sizes.js';
 import type { ResolvedNearOptions } from './near-options.js';
@@ -12,6 +12,7 @@ import { MAX_REMEMBERED_EPOCHS } from './invalidation-epochs.js';
 import { NearStore } from './near-store.js';
 
 const NO_TAGS: readonly string[] = [];
+const MISSING: ReadOutcome = { status: 'missing' };
 
 /**
  * The read paths of `CacheService` (get, getMany, has, getOrSet's hits), with the near cache in front when the
@@ -31,13 +32,18 @@ export class EntryReads {
     if (options) this.near = new NearStore(coherence.channel(), options);
   }
 
-  /** A fresh entry, or undefined (a miss, stale, tag-invalidated, undecodable, or Redis unreachable). */
-  async get(operation: string, storedKey: string): Promise<CacheEntry | undefined> {
-    if (!this.near) {
-      const outcome = await this.io.read(operation, storedKey, NO_TAGS);
-      return outcome.status === 'fresh' ? outcome.entry : undefined;
-    }
-    return (await this.nearHit(storedKey)) ?? (await this.fill(operation, [storedKey]))[0];
+  /**
+   * The read of one key: `fresh` with its entry, or not (a miss, stale, tag-invalidated, undecodable, or Redis
+   * unreachable). Without a near cache it is the entry read itself, with no extra step on the hot path.
+   */
+  get(operation: string, storedKey: string): Promise<ReadOutcome> {
+    if (!this.near) return this.io.read(operation, storedKey, NO_TAGS);
+    return this.nearOrFill(operation, storedKey);
+  }
+
+  private async nearOrFill(operation: string, storedKey: string): Promise<ReadOutcome> {
+    const entry = (await this.nearHit(storedKey)) ?? (await this.fill(operation, [storedKey]))[0];
+    return entry ? { status: 'fresh', entry } : MISSING;
   }
 
   /** Fresh entries of many keys, in order (undefined where missing). */
