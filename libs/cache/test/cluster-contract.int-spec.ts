@@ -2,7 +2,7 @@ import { createCache, defaultKeyFunction } from '@stash/cache';
 import { RedisClusterTopology } from '../../../test/support/redis-cluster.js';
 import { nodeCommand } from '../../../test/support/redis-node-process.js';
 import { uniquePrefix } from '../../../test/support/test-redis.js';
-import { describeClusterCacheContract } from './support/cluster-contract.js';
+import { describeCacheContract } from './support/cache-contract.js';
 import { newLogger } from './support/contract-harness.js';
 
 let topology: RedisClusterTopology | undefined;
@@ -13,11 +13,10 @@ beforeAll(async () => {
 }, 30_000);
 afterAll(() => topology?.stop());
 
-describeClusterCacheContract(
-  'redis cluster (3 masters, 1 replica each)',
-  (keyPrefix) => ({ cluster: { nodes: nodes() }, keyPrefix }),
-  nodes,
-);
+describeCacheContract('redis cluster (3 masters, 1 replica each)', (keyPrefix) => ({
+  cluster: { nodes: nodes() },
+  keyPrefix,
+}));
 
 describe('CacheService on a cluster: key placement', () => {
   it('spreads one cache prefix over every master', async () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { createCache, defaultKeyFunction, escapeGlob, type CacheOptions, type CacheService } from '@stash/cache';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
 import { uniquePrefix } from '../../../../test/support/test-redis.js';
 
 /** Builds the options of one cache of a contract run; `keyPrefix` is the test's own prefix. */
@@ -26,7 +26,8 @@ const DEFAULT_MAX_KEY_LENGTH = 200;
 
 /**
  * Opens caches for a contract run and closes them after each test. Looks at stored keys through a raw
- * ioredis client on the Redis store, and through the public API on the memory and dummy stores.
+ * ioredis client on the Redis store (a Cluster client when the caches are on a cluster), and through the public
+ * API on the memory and dummy stores.
  */
 export class ContractHarness {
   readonly store: 'redis' | 'memory' | 'dummy';
@@ -35,7 +36,7 @@ export class ContractHarness {
   /** The cache's configured version (`version` option, 1 by default). */
   readonly version: number;
   private readonly opened: OpenCache[] = [];
-  private rawClient: Redis | undefined;
+  private rawClient: Redis | Cluster | undefined;
 
   constructor(private readonly makeOptions: MakeOptions) {
     const probe = makeOptions('probe');
@@ -81,12 +82,16 @@ export class ContractHarness {
   async storedKeys(target: OpenCache): Promise<string[]> {
     const keys: string[] = [];
     if (this.isRedis) {
-      let cursor = '0';
-      do {
-        const [next, batch] = await this.raw().scan(cursor, 'MATCH', `${escapeGlob(target.prefix)}:*`, 'COUNT', 500);
-        keys.push(...batch);
-        cursor = next;
-      } while (cursor !== '0');
+      this.raw();
+      const servers = this.rawClient instanceof Cluster ? this.rawClient.nodes('master') : [this.rawClient!];
+      for (const server of servers) {
+        let cursor = '0';
+        do {
+          const [next, batch] = await server.scan(cursor, 'MATCH', `${escapeGlob(target.prefix)}:*`, 'COUNT', 500);
+          keys.push(...batch);
+          cursor = next;
+        } while (cursor !== '0');
+      }
     } else {
       // iterKeys yields stored keys already under a custom key function.
       for await (const key of target.cache.iterKeys('*')) {
@@ -103,15 +108,21 @@ export class ContractHarness {
     expect(await target.cache.clear()).toBe(0);
   }
 
-  /** A raw client on the suite's Redis, for writing bytes the cache did not produce. Redis store only. */
+  /**
+   * A raw client on the suite's Redis, for writing bytes the cache did not produce. Redis store only. On a
+   * cluster it is a Cluster client, which routes the single-key commands the contract sends by slot; it is typed
+   * as `Redis` because those commands have the same signatures on both.
+   */
   raw(): Redis {
     if (!this.isRedis) throw new Error('raw() needs the Redis store');
     if (!this.rawClient) {
-      const url = this.makeOptions('probe').url;
-      if (!url) throw new Error('the contract needs an explicit url for the Redis store');
-      this.rawClient = new Redis(url);
+      // Read when a test runs: a cluster's nodes are known only once the suite's beforeAll started it.
+      const { url, cluster } = this.makeOptions('probe');
+      if (cluster) this.rawClient = new Cluster(cluster.nodes);
+      else if (url) this.rawClient = new Redis(url);
+      else throw new Error('the contract needs an explicit url or cluster for the Redis store');
     }
-    return this.rawClient;
+    return this.rawClient as Redis;
   }
 
   async closeOpened(): Promise<void> {
