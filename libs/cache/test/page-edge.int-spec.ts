@@ -11,6 +11,10 @@ import {
 } from './support/page-edge-app.js';
 import { edgeClient, EdgePages, edgeRuns } from './support/page-edge-pages.js';
 
+// These tests need every hit to come from the edge, so the channel gets a heartbeat that a loaded CI machine cannot
+// make late: with the 100 ms one, a 200 ms stall rightly sends hits to the router. The bound is tested in page-edge-safety.
+const HEARTBEAT_MS = 2_000;
+
 describe('the page edge (@CachePage({ edge: true }))', () => {
   let redis: RedisServerProcess;
   let page: EdgeApp;
@@ -23,7 +27,7 @@ describe('the page edge (@CachePage({ edge: true }))', () => {
   });
   beforeEach(async () => {
     edgeRuns.reset();
-    page = await edgeApp({ redisUrl: redis.url, controllers: [EdgePages] });
+    page = await edgeApp({ redisUrl: redis.url, controllers: [EdgePages], heartbeatMs: HEARTBEAT_MS });
   });
   afterEach(async () => {
     await page.close();
@@ -119,6 +123,7 @@ describe('the page edge (@CachePage({ edge: true }))', () => {
       page = await edgeApp({
         redisUrl: redis.url,
         controllers: [EdgePages],
+        heartbeatMs: HEARTBEAT_MS,
         configure: (app) => app.set('trust proxy', true),
       });
       await prime('/edge/plain');

@@ -24,6 +24,8 @@ export interface EdgeAppOptions {
   readonly cache?: CacheOptions;
   /** Share one between two apps to act as two processes. */
   readonly prefix?: string;
+  /** The near cache's heartbeat; `EDGE_TEST_HEARTBEAT_MS` unless given. */
+  readonly heartbeatMs?: number;
   readonly configure?: (app: NestExpressApplication) => void;
 }
 
@@ -36,7 +38,11 @@ export async function edgeApp(options: EdgeAppOptions): Promise<EdgeApp> {
     providers: options.providers,
     pageCache: options.pageCache,
     prefix: options.prefix,
-    cache: { url: options.redisUrl, near: { heartbeatMs: EDGE_TEST_HEARTBEAT_MS }, ...options.cache },
+    cache: {
+      url: options.redisUrl,
+      near: { heartbeatMs: options.heartbeatMs ?? EDGE_TEST_HEARTBEAT_MS },
+      ...options.cache,
+    },
     configure: (nest) => {
       nest.use((_req: unknown, _res: unknown, next: () => void) => {
         entered++;
