@@ -98,7 +98,7 @@ describe('CookbookProcess: two cookbook processes on one database and one Redis'
     expect(snapshot.caches.default!.inProcessSizes).toEqual({
       getOrSetFlights: { size: 0, max: null },
       backgroundRefreshes: { size: 0, max: null },
-      pendingInvalidations: { size: 0, max: null },
+      pendingInvalidations: { size: 0, max: 10_000 },
       recentInvalidations: { size: expect.any(Number), max: 10_000 },
     });
     expect(snapshot.pageCache.inProcessSizes).toMatchObject({

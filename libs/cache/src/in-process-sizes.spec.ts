@@ -24,7 +24,7 @@ describe('CacheService.inProcessSizes', () => {
     expect(cache({ store: 'memory', memory: { maxEntries: 3, maxBytes: 4096 } }).inProcessSizes()).toEqual({
       getOrSetFlights: { size: 0, max: null },
       backgroundRefreshes: { size: 0, max: null },
-      pendingInvalidations: { size: 0, max: null },
+      pendingInvalidations: { size: 0, max: 10_000 },
       recentInvalidations: { size: 0, max: MAX_REMEMBERED_INVALIDATIONS },
       memoryEntries: { size: 0, max: 3 },
       memoryBytes: { size: 0, max: 4096 },

@@ -16,8 +16,9 @@ export interface InProcessSize {
  * - `getOrSetFlights` (`max: null`): one per key a `getOrSet` is reading or filling right now;
  * - `backgroundRefreshes` (`max: null`): one per key refreshed in the background (stale-while-revalidate, early
  *   refresh), each bounded by its loader;
- * - `pendingInvalidations` (`max: null`): one per tag whose retried invalidation has not reached Redis yet; it
- *   grows with the distinct tags invalidated while Redis is unreachable, and empties once Redis answers;
+ * - `pendingInvalidations` (10,000): one per tag whose retried invalidation has not reached Redis yet; it grows
+ *   with the distinct tags invalidated while Redis is unreachable, and empties once Redis answers; one more tag
+ *   folds them all into one pending deletion of every tag token (and the map empties);
  * - `recentInvalidations` (10,000): the tags this process invalidated lately, landed or queued, against which a
  *   value loaded without Redis is checked (the oldest are forgotten);
  * - `memoryEntries`, `memoryBytes` (memory store): bounded by the `memory` options;

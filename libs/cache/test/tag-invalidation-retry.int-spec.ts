@@ -5,6 +5,7 @@ import { Redis } from 'ioredis';
 import request from 'supertest';
 import { RedisServerProcess, freePort, waitFor } from '../../../test/support/redis-server.js';
 import { uniquePrefix } from '../../../test/support/test-redis.js';
+import { MAX_PENDING_TAGS } from '../src/entries/pending-invalidations.js';
 import { expectHit, expectMiss, pageApp, Runs } from './support/page-cache-app.js';
 
 const COMMAND_TIMEOUT_MS = 200;
@@ -238,6 +239,57 @@ describe('CacheService.invalidateTags with { retry: true }', () => {
       const cache = cacheOn(uniquePrefix('retry-bad'));
       await expect(cache.invalidateTags(['ok', ''], { retry: true })).rejects.toThrow(/keys must not be empty/);
       await expect(cache.invalidateTags([TAG], { retry: 'yes' as unknown as boolean })).rejects.toThrow(/retry/);
+    });
+  });
+
+  describe(`past ${MAX_PENDING_TAGS} distinct pending tags`, () => {
+    it('folds them into one deletion of every tag token, keeping memory bounded and nothing stale', async () => {
+      const prefix = uniquePrefix('retry-fold');
+      const logger = newLogger();
+      const cache = await seeded(prefix, logger);
+      await cache.set('other', 'kept until the fold', 60, { tags: ['other'] });
+      await cache.set('plain', 'untagged', 60);
+      const other = cacheOn(prefix);
+      await other.ready();
+      await raw.replicaof('127.0.0.1', await freePort());
+
+      const many = Array.from({ length: MAX_PENDING_TAGS }, (_, i) => `recipe:${i}`);
+      await cache.invalidateTags([TAG, ...many], { retry: true });
+      expect(cache.inProcessSizes().pendingInvalidations).toEqual({ size: 0, max: MAX_PENDING_TAGS });
+      expect(cache.stats().invalidationsPending).toBe(MAX_PENDING_TAGS + 1);
+      expect(logger.warn).toHaveBeenCalledWith(expect.stringContaining('folded into one deletion of every tag token'));
+      await cache.invalidateTags(['late'], { retry: true });
+      expect(cache.stats().invalidationsPending).toBe(MAX_PENDING_TAGS + 2);
+
+      // Every tag reads as pending here, the tag never invalidated included; untagged entries are untouched.
+      expect(await cache.get('recipe:1')).toBeUndefined();
+      expect(await cache.get('other')).toBeUndefined();
+      expect(await cache.get('plain')).toBe('untagged');
+      expect(await other.get('other')).toBe('kept until the fold');
+
+      await raw.replicaof('NO', 'ONE');
+      await waitFor(() => cache.stats().invalidationsPending === 0, LANDS_WITHIN_MS, 'the fold never landed');
+      expect(await raw.keys(`${prefix}:~tag:*`)).toEqual([]);
+      expect(await other.get('recipe:1')).toBeUndefined();
+      expect(await other.get('other')).toBeUndefined();
+      expect(await other.get('plain')).toBe('untagged');
+      // Tags work again: nothing is pending any more.
+      await cache.set('other', 'after', 60, { tags: ['other'] });
+      expect(await cache.get('other')).toBe('after');
+      expect(await other.get('other')).toBe('after');
+    });
+
+    it('logs every tag as lost when close() cannot apply the fold', async () => {
+      const logger = newLogger();
+      const cache = cacheOn(uniquePrefix('retry-fold-close'), {}, logger);
+      await cache.ready();
+      await server.signal('SIGSTOP');
+      const many = Array.from({ length: MAX_PENDING_TAGS + 1 }, (_, i) => `recipe:${i}`);
+      await cache.invalidateTags(many, { retry: true });
+      await cache.close();
+      expect(logger.error).toHaveBeenCalledWith(
+        expect.stringMatching(/10001 tag invalidation\(s\) never applied \(every tag: more than 10000 were pending\)/),
+      );
     });
   });
 

@@ -7,6 +7,11 @@ import { MAX_REMEMBERED_INVALIDATIONS, RecentInvalidations } from './recent-inva
 const OPERATION = 'invalidateTags';
 const FIRST_RETRY_MS = 50;
 const MAX_RETRY_MS = 1_000;
+/**
+ * Distinct tags pending at most. One more folds them into one pending deletion of every tag token of the
+ * cache: memory stays bounded through a long outage, at the price of every tagged entry missing once.
+ */
+export const MAX_PENDING_TAGS = 10_000;
 
 /** What the pending set needs from its cache (it is itself part of the cache's context). */
 export type PendingInvalidationParts = Pick<CacheContext, 'options' | 'store' | 'keys' | 'guard' | 'stats' | 'logger'>;
@@ -17,11 +22,18 @@ export type PendingInvalidationParts = Pick<CacheContext, 'options' | 'store' | 
  * invalidated and no valid token is handed out for it, so this process never serves or writes as fresh an entry
  * that the lost DEL was meant to kill. Other processes do not know: they may serve such an entry until the
  * retry lands (bounded by the backoff cap once Redis answers again).
+ *
+ * Past `MAX_PENDING_TAGS` distinct tags, the set is folded: every tag reads as pending here, and the retry deletes
+ * every tag token of the cache (SCAN over every master, as `clear()`), which stands for all of them.
  */
 export class PendingInvalidations {
   // Tag → sequence number of the latest invalidation of it that failed: a DEL that started before that
   // invalidation was made cannot stand for it, even if it lands after.
   private readonly pending = new Map<string, number>();
+  // Set while folded: the sequence number of the latest invalidation that a deletion of every tag token must
+  // stand for. Invalidations queued while folded are counted in `foldedCount` (repeats included).
+  private foldedAt: number | undefined;
+  private foldedCount = 0;
   // Every invalidation this process made, landed or queued, for values loaded without Redis (`invalidatedSince`).
   private readonly recent = new RecentInvalidations();
   private sequence = 0;
@@ -36,18 +48,19 @@ export class PendingInvalidations {
 
   /** True while an invalidation of `tag` has not reached Redis. */
   has(tag: string): boolean {
-    return this.pending.has(tag);
+    return this.foldedAt !== undefined || this.pending.has(tag);
   }
 
   /** True when any of `tags` is pending. */
   any(tags: readonly string[]): boolean {
+    if (this.foldedAt !== undefined) return tags.length > 0;
     return this.pending.size > 0 && tags.some((tag) => this.pending.has(tag));
   }
 
-  /** One entry per tag whose invalidation is waiting for Redis; the tags invalidated lately (bounded). */
+  /** One entry per tag whose invalidation is waiting for Redis (bounded); the tags invalidated lately (bounded). */
   inProcessSizes(): InProcessSizes {
     return {
-      pendingInvalidations: { size: this.pending.size, max: null },
+      pendingInvalidations: { size: this.pending.size, max: MAX_PENDING_TAGS },
       recentInvalidations: { size: this.recent.size, max: MAX_REMEMBERED_INVALIDATIONS },
     };
   }
@@ -95,30 +108,44 @@ export class PendingInvalidations {
     this.closed = true;
     clearTimeout(this.timer);
     this.timer = undefined;
-    const { store, keys, options, logger } = this.parts;
+    const { options, logger } = this.parts;
     await this.bounded(this.flushing ?? Promise.resolve()).catch(() => undefined);
-    if (this.pending.size === 0) return;
+    if (this.count === 0) return;
     const tags = [...this.pending.keys()];
     const before = this.sequence;
+    const everyTag = this.foldedAt !== undefined;
     try {
-      await this.bounded(store.deleteMany(tags.map((tag) => keys.tag(tag))));
-      this.landed(tags, before);
+      await this.bounded(this.deleteTokens(tags, everyTag));
+      this.landed(tags, before, everyTag);
     } catch {
       // Reported below with the tags that are still pending.
     }
-    if (this.pending.size === 0) return;
+    if (this.count === 0) return;
     logger.error(
-      `Cache "${options.name}": closing with ${this.pending.size} tag invalidation(s) never applied ` +
+      `Cache "${options.name}": closing with ${this.count} tag invalidation(s) never applied ` +
         `(${this.describe()}). Other processes may serve entries carrying these tags until they expire.`,
     );
   }
 
+  /** Tags pending; while folded, the invalidations queued since the fold began. */
+  private get count(): number {
+    return this.foldedAt === undefined ? this.pending.size : this.foldedCount;
+  }
+
+  /** Deletes the tokens of `tags`, or every tag token of the cache. */
+  private deleteTokens(tags: readonly string[], everyTag: boolean): Promise<number> {
+    const { store, keys } = this.parts;
+    if (everyTag) return store.clear(keys.everyTag());
+    return store.deleteMany(tags.map((tag) => keys.tag(tag)));
+  }
+
   private queue(tags: readonly string[], cause: CacheUnavailableError): void {
     const { stats, logger, options } = this.parts;
-    const first = this.pending.size === 0;
+    const first = this.count === 0;
     for (const tag of tags) this.pending.set(tag, ++this.sequence);
+    if (this.foldedAt !== undefined || this.pending.size > MAX_PENDING_TAGS) this.fold(tags.length);
     stats.invalidationsQueued++;
-    stats.invalidationsPending = this.pending.size;
+    stats.invalidationsPending = this.count;
     if (this.closed) {
       logger.error(
         `Cache "${options.name}": invalidation of ${JSON.stringify(tags)} failed after close() ` +
@@ -136,8 +163,24 @@ export class PendingInvalidations {
     this.schedule();
   }
 
+  /** Folds every pending tag into one pending deletion of every tag token (see `MAX_PENDING_TAGS`). */
+  private fold(queued: number): void {
+    if (this.foldedAt === undefined) {
+      this.foldedCount = this.pending.size;
+      this.parts.logger.warn(
+        `Cache "${this.parts.options.name}": more than ${MAX_PENDING_TAGS} distinct tag invalidations are waiting ` +
+          'for Redis; they are folded into one deletion of every tag token of this cache once it answers (every ' +
+          'tagged entry will miss once). This process treats every tag as invalidated meanwhile.',
+      );
+    } else {
+      this.foldedCount += queued;
+    }
+    this.pending.clear();
+    this.foldedAt = this.sequence;
+  }
+
   private schedule(): void {
-    if (this.timer || this.flushing || this.closed || this.pending.size === 0) return;
+    if (this.timer || this.flushing || this.closed || this.count === 0) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.retry().finally(() => {
@@ -150,13 +193,14 @@ export class PendingInvalidations {
   }
 
   private async retry(): Promise<void> {
-    const { guard, store, keys, stats, logger, options } = this.parts;
+    const { guard, stats, logger, options } = this.parts;
     const tags = [...this.pending.keys()];
     const before = this.sequence;
+    const everyTag = this.foldedAt !== undefined;
     stats.invalidationRetries++;
     this.streakRetries++;
     try {
-      await guard.runStrict(OPERATION, () => store.deleteMany(tags.map((tag) => keys.tag(tag))));
+      await guard.runStrict(OPERATION, () => this.deleteTokens(tags, everyTag));
     } catch (error) {
       this.delayMs = Math.min(this.delayMs * 2, MAX_RETRY_MS);
       if (!(error instanceof CacheUnavailableError) && !this.reportedFailure) {
@@ -169,8 +213,8 @@ export class PendingInvalidations {
       }
       return;
     }
-    this.landed(tags, before);
-    if (this.pending.size > 0) return;
+    this.landed(tags, before, everyTag);
+    if (this.count > 0) return;
     const retries = this.streakRetries === 1 ? '1 retry' : `${this.streakRetries} retries`;
     logger.log(`Cache "${options.name}": queued tag invalidation(s) applied after ${retries}.`);
     this.delayMs = FIRST_RETRY_MS;
@@ -178,14 +222,22 @@ export class PendingInvalidations {
     this.reportedFailure = false;
   }
 
-  /** A DEL of `tags` succeeded: it stands for every invalidation of them made before it started. */
-  private landed(tags: readonly string[], before: number): void {
-    if (this.pending.size === 0) return;
+  /**
+   * A deletion sent when the sequence stood at `before` succeeded: a DEL of `tags` stands for every invalidation
+   * of them made before it started; a deletion of every tag token (`everyTag`) stands for every one.
+   */
+  private landed(tags: readonly string[], before: number, everyTag = false): void {
+    if (this.count === 0) return;
+    if (this.foldedAt !== undefined) {
+      if (!everyTag || this.foldedAt > before) return;
+      this.foldedAt = undefined;
+      this.foldedCount = 0;
+    }
     for (const tag of tags) {
       const queuedAt = this.pending.get(tag);
       if (queuedAt !== undefined && queuedAt <= before) this.pending.delete(tag);
     }
-    this.parts.stats.invalidationsPending = this.pending.size;
+    this.parts.stats.invalidationsPending = this.count;
   }
 
   /** `call`, or a rejection after the command timeout (a client passed in with `client` may have none). */
@@ -198,6 +250,7 @@ export class PendingInvalidations {
   }
 
   private describe(): string {
+    if (this.foldedAt !== undefined) return `every tag: more than ${MAX_PENDING_TAGS} were pending`;
     return JSON.stringify([...this.pending.keys()]);
   }
 }

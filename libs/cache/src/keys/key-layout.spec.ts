@@ -150,6 +150,15 @@ describe('KeyLayout', () => {
     });
   });
 
+  describe('everyTag', () => {
+    it.each<[string, string]>([
+      ['shop', 'shop:~tag:*'],
+      ['a*b?[c]', 'a\\*b\\?\\[c\\]:~tag:*'],
+    ])('matches every tag token of prefix %j with %j', (keyPrefix, expected) => {
+      expect(layout({ keyPrefix }).everyTag()).toBe(expected);
+    });
+  });
+
   describe('pattern', () => {
     it.each<[string, CacheOptions, string, number | undefined, string]>([
       ['a user glob at the cache version', {}, 'user:*', undefined, 'shop:1:user:*'],

@@ -41,6 +41,11 @@ export class KeyLayout {
     return `${this.prefix}:~tag:${normalizeKey(tag, this.options.maxKeyLength)}`;
   }
 
+  /** SCAN pattern matching every tag token of this cache. */
+  everyTag(): string {
+    return `${escapeGlob(this.prefix)}:~tag:*`;
+  }
+
   /** Key of a user lock (`CacheService.lock`). */
   lock(name: unknown): string {
     return `${this.prefix}:~lock:${normalizeKey(name, this.options.maxKeyLength)}`;
