@@ -1,16 +1,22 @@
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
 import type { CacheModuleOptions, CacheOptions } from '@stash/cache';
 import { SessionConfigError } from '../errors/session-config.error.js';
+import {
+  borrowedCommandTimeoutMs,
+  COMMAND_TIMEOUT_MS,
+  configuredCommandTimeoutMs,
+  SAFETY_NET_FACTOR,
+} from './command-timeout.js';
 import { assertMasterRole, type SessionConnectionTarget } from './session-connection-target.js';
 
 // How to reach Redis once `cache` is resolved: a client to borrow, a URL and options (a standalone or Sentinel
-// client) or cluster nodes and options to open one with.
-export type ClientPlan =
+// client) or cluster nodes and options to open one with; and the bound of each session command, in ms.
+export type ClientPlan = (
   | { readonly client: Redis | Cluster }
   | { readonly url: string | undefined; readonly options: RedisOptions }
-  | { readonly cluster: { readonly nodes: readonly ClusterNode[]; readonly options: ClusterOptions } };
+  | { readonly cluster: { readonly nodes: readonly ClusterNode[]; readonly options: ClusterOptions } }
+) & { readonly commandTimeoutMs: number };
 
-const COMMAND_TIMEOUT_MS = 1_000;
 const CONNECT_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
 // ioredis waits this long for a closing socket before destroying it; its 2 s default delays shutdown.
@@ -68,12 +74,12 @@ export function planClient(
 ): ClientPlan {
   switch (target.kind) {
     case 'client':
-      return { client: target.client };
+      return { client: target.client, commandTimeoutMs: borrowedCommandTimeoutMs(target.client) };
     case 'url':
-      return {
-        url: withoutDbPath(target.url, target.db),
-        options: withDb({ ...SESSION_REDIS_DEFAULTS, ...target.redis }, target.db),
-      };
+      return opened(
+        withoutDbPath(target.url, target.db),
+        withDb({ ...SESSION_REDIS_DEFAULTS, ...target.redis }, target.db),
+      );
     case 'sentinel': {
       const sentinel: RedisOptions = {
         sentinels: [...target.sentinels],
@@ -81,13 +87,10 @@ export function planClient(
         role: 'master',
         ...SENTINEL_FAILOVER_OPTIONS,
       };
-      return {
-        url: undefined,
-        options: withDb({ ...SESSION_REDIS_DEFAULTS, ...target.redis, ...sentinel }, target.db),
-      };
+      return opened(undefined, withDb({ ...SESSION_REDIS_DEFAULTS, ...target.redis, ...sentinel }, target.db));
     }
     case 'cluster':
-      return { cluster: { nodes: target.nodes, options: clusterOptions(target.options, target.redis) } };
+      return openedCluster(target.nodes, clusterOptions(target.options, target.redis));
     case 'cache':
       return planCacheClient(target, cacheOptions);
   }
@@ -106,7 +109,7 @@ function planCacheClient(
         `nothing: cache "${target.cache}" was given an existing client, which sessions share as it is`,
       );
     }
-    return { client: cache.client };
+    return { client: cache.client, commandTimeoutMs: borrowedCommandTimeoutMs(cache.client) };
   }
   assertMasterRole('cache', cache.redis?.role);
   if (cache.cluster) {
@@ -118,15 +121,27 @@ function planCacheClient(
       );
     }
     const options = clusterOptions(cache.cluster.options, { ...cache.redis, ...target.redis });
-    return { cluster: { nodes: cache.cluster.nodes, options } };
+    return openedCluster(cache.cluster.nodes, options);
   }
   const sentinel: RedisOptions = cache.sentinels
     ? { sentinels: cache.sentinels, name: cache.name, ...SENTINEL_FAILOVER_OPTIONS }
     : {};
-  return {
-    url: cache.url === undefined ? undefined : withoutDbPath(cache.url, target.db),
-    options: withDb({ ...SESSION_REDIS_DEFAULTS, ...cache.redis, ...sentinel, ...target.redis }, target.db),
-  };
+  return opened(
+    cache.url === undefined ? undefined : withoutDbPath(cache.url, target.db),
+    withDb({ ...SESSION_REDIS_DEFAULTS, ...cache.redis, ...sentinel, ...target.redis }, target.db),
+  );
+}
+
+// A client Stash opens: the configured `commandTimeout` bounds each session command, ioredis gets the safety net.
+function opened(url: string | undefined, options: RedisOptions): ClientPlan {
+  const commandTimeoutMs = configuredCommandTimeoutMs(options.commandTimeout);
+  return { url, options: { ...options, commandTimeout: commandTimeoutMs * SAFETY_NET_FACTOR }, commandTimeoutMs };
+}
+
+function openedCluster(nodes: readonly ClusterNode[], options: ClusterOptions): ClientPlan {
+  const commandTimeoutMs = configuredCommandTimeoutMs(options.redisOptions?.commandTimeout);
+  const redisOptions = { ...options.redisOptions, commandTimeout: commandTimeoutMs * SAFETY_NET_FACTOR };
+  return { cluster: { nodes, options: { ...options, redisOptions } }, commandTimeoutMs };
 }
 
 function findCache(name: string, options: CacheModuleOptions | undefined): CacheOptions {

@@ -1,22 +1,29 @@
 import { Inject, Injectable, type LoggerService, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { CACHE_MODULE_OPTIONS, whenReady, type CacheModuleOptions } from '@stash/cache';
+import { CACHE_MODULE_OPTIONS, whenReady, withinCommandTimeout, type CacheModuleOptions } from '@stash/cache';
 import { Cluster, Redis } from 'ioredis';
 import { SessionFaults } from '../faults/session-faults.js';
 import type { ResolvedSessionOptions } from '../session-options.js';
 import { SESSION_LOGGER, SESSION_OPTIONS } from '../session.constants.js';
 import { isCluster } from './is-cluster.js';
-import { planClient } from './redis-client-options.js';
+import { planClient, type ClientPlan } from './redis-client-options.js';
 
 const BOOT_CONNECT_TIMEOUT_MS = 2_000;
 
+interface Opened {
+  readonly client: Redis | Cluster;
+  readonly owned: boolean;
+  readonly commandTimeoutMs: number;
+}
+
 // The sessions' ioredis client, a `Redis` (standalone or through Sentinel) or a `Cluster`: opened with latency
 // bounds (or borrowed: a `client` option, or a cache's client), its `error` events always handled, quit on shutdown
-// when Stash opened it. It is opened on first use, after every module's providers exist, so that a `cache`
-// connection can be looked up in `CacheModule`.
+// when Stash opened it; and the session's command timeout, which bounds each command sent on it (BoundedRedis). It
+// is opened on first use, after every module's providers exist, so that a `cache` connection can be looked up in
+// `CacheModule`.
 @Injectable()
 export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
-  private opened?: { readonly client: Redis | Cluster; readonly owned: boolean };
+  private opened?: Opened;
   private reported = false;
   private readonly onError = (error: Error) => {
     // Without a listener ioredis would crash the process; requests report their own failures.
@@ -40,6 +47,12 @@ export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
     return this.opened.client;
   }
 
+  // In milliseconds.
+  get commandTimeoutMs(): number {
+    this.opened ??= this.open();
+    return this.opened.commandTimeoutMs;
+  }
+
   // Opens the connection (a bad `cache` option fails here, at bootstrap) and waits up to 2 s for it.
   async onModuleInit(): Promise<void> {
     if (!(await whenReady(this.client, BOOT_CONNECT_TIMEOUT_MS))) {
@@ -61,7 +74,7 @@ export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
       return;
     }
     try {
-      await opened.client.quit();
+      await withinCommandTimeout(opened.client.quit(), opened.commandTimeoutMs);
     } catch {
       opened.client.disconnect();
     }
@@ -70,17 +83,17 @@ export class SessionConnection implements OnModuleInit, OnApplicationShutdown {
     if (!isCluster(opened.client)) opened.client.disconnect();
   }
 
-  private open(): { client: Redis | Cluster; owned: boolean } {
+  private open(): Opened {
     const plan = planClient(this.options.connection, () => this.cacheOptions());
-    if ('client' in plan) return this.listen(plan.client, false);
-    if ('cluster' in plan) return this.listen(new Cluster([...plan.cluster.nodes], plan.cluster.options), true);
-    return this.listen(plan.url ? new Redis(plan.url, plan.options) : new Redis(plan.options), true);
+    if ('client' in plan) return this.listen(plan, plan.client, false);
+    if ('cluster' in plan) return this.listen(plan, new Cluster([...plan.cluster.nodes], plan.cluster.options), true);
+    return this.listen(plan, plan.url ? new Redis(plan.url, plan.options) : new Redis(plan.options), true);
   }
 
-  private listen(client: Redis | Cluster, owned: boolean): { client: Redis | Cluster; owned: boolean } {
+  private listen(plan: ClientPlan, client: Redis | Cluster, owned: boolean): Opened {
     client.on('error', this.onError);
     client.on('ready', this.onReady);
-    return { client, owned };
+    return { client, owned, commandTimeoutMs: plan.commandTimeoutMs };
   }
 
   private cacheOptions(): CacheModuleOptions | undefined {

@@ -1,5 +1,5 @@
 import { groupBySlot } from '@stash/cache';
-import { mgetBySlot } from './cluster-store-client.js';
+import { mgetBySlot } from './store-client.js';
 import { checkAcknowledged, SessionCommands, throwFailed } from './session-commands.js';
 
 // The session commands on a Redis Cluster. A session key and its user's index sets live in different hash slots
@@ -20,19 +20,23 @@ export class ClusterSessionCommands extends SessionCommands {
   ): Promise<number> {
     const now = Date.now();
     if (userId) await this.index(userId, sid, now + ttlMs, now);
-    return this.redis.stashSessionSave(1, this.keys.session(sid), expected, text, ttlMs, sid, now);
+    return this.redis.send((client) =>
+      client.stashSessionSave(1, this.keys.session(sid), expected, text, ttlMs, sid, now),
+    );
   }
 
   override async touch(sid: string, ttlMs: number | undefined, userId: string | undefined): Promise<void> {
     const now = Date.now();
     if (userId && ttlMs === undefined) {
       const index = this.keys.userIndex(userId);
-      await this.redis.stashSessionIndexSeen(index.expiry, index.seen, sid, now);
+      await this.redis.send((client) => client.stashSessionIndexSeen(index.expiry, index.seen, sid, now));
       return;
     }
     // Rolling: the entry's expiry moves first, so it never falls behind the session's.
     if (userId) await this.index(userId, sid, now + ttlMs!, now);
-    const touched = await this.redis.stashSessionTouch(1, this.keys.session(sid), ttlMs ?? '', sid, now);
+    const touched = await this.redis.send((client) =>
+      client.stashSessionTouch(1, this.keys.session(sid), ttlMs ?? '', sid, now),
+    );
     if (touched === 0 && userId) await this.forget(userId, [sid]);
   }
 
@@ -51,14 +55,17 @@ export class ClusterSessionCommands extends SessionCommands {
   // DEL of keys in one slot; with `durableDestroy`, WAIT in the same pipeline, so that it runs on the master that
   // deleted them (a WAIT of its own would go to a random node).
   private async deleteSessions(keys: string[]): Promise<number> {
-    if (!this.durability) return this.redis.del(...keys);
-    const results = await this.redis
-      .pipeline()
-      .del(...keys)
-      .wait(this.durability.replicas, this.durability.timeoutMs)
-      .exec();
+    const durability = this.durability;
+    if (!durability) return this.redis.send((client) => client.del(...keys));
+    const results = await this.redis.send((client) =>
+      client
+        .pipeline()
+        .del(...keys)
+        .wait(durability.replicas, durability.timeoutMs)
+        .exec(),
+    );
     throwFailed(results);
-    checkAcknowledged(Number(results![1]![1]), this.durability);
+    checkAcknowledged(Number(results![1]![1]), durability);
     return Number(results![0]![1]);
   }
 
@@ -71,6 +78,6 @@ export class ClusterSessionCommands extends SessionCommands {
 
   private async index(userId: string, sid: string, expiresAt: number, now: number): Promise<void> {
     const index = this.keys.userIndex(userId);
-    await this.redis.stashSessionIndexAdd(index.expiry, index.seen, sid, expiresAt, now);
+    await this.redis.send((client) => client.stashSessionIndexAdd(index.expiry, index.seen, sid, expiresAt, now));
   }
 }

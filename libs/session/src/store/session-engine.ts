@@ -1,9 +1,9 @@
 import { Inject, Injectable, type LoggerService, type OnModuleInit } from '@nestjs/common';
-import { isCluster } from '../connection/is-cluster.js';
 import { SessionConnection } from '../connection/session-connection.js';
 import { SessionKeys } from '../keys/session-keys.js';
 import type { ResolvedSessionOptions } from '../session-options.js';
 import { SESSION_LOGGER, SESSION_OPTIONS } from '../session.constants.js';
+import { BoundedRedis } from './bounded-redis.js';
 import { withSessionScripts } from './lua/lua-scripts.js';
 import { ClusterSessionCommands } from './cluster-session-commands.js';
 import { SessionCommands } from './session-commands.js';
@@ -37,12 +37,11 @@ export class SessionEngine implements OnModuleInit {
 
   private build(): { store: StashRedisStore; index: UserSessionIndex } {
     if (!this.parts) {
-      const client = this.connection.client;
-      const redis = withSessionScripts(client);
-      const clustered = isCluster(client);
-      const keys = new SessionKeys(this.options.prefix, clustered);
+      const scripted = withSessionScripts(this.connection.client);
+      const redis = new BoundedRedis(scripted, this.connection.commandTimeoutMs);
+      const keys = new SessionKeys(this.options.prefix, redis.clustered);
       const { durableDestroy } = this.options;
-      const commands = clustered
+      const commands = redis.clustered
         ? new ClusterSessionCommands(redis, keys, durableDestroy)
         : new SessionCommands(redis, keys, durableDestroy);
       const settings = { keys, ttl: this.options.ttl, rolling: this.options.rolling };

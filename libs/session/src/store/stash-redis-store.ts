@@ -3,13 +3,12 @@ import type { LoggerService } from '@nestjs/common';
 import { RedisStore } from 'connect-redis';
 import type { Request } from 'express';
 import type { Session, SessionData } from 'express-session';
-import { isCluster } from '../connection/is-cluster.js';
 import { SessionContentionError } from '../errors/session-contention.error.js';
 import { SessionInterruptedError } from '../errors/session-interrupted.error.js';
 import type { SessionKeys } from '../keys/session-keys.js';
 import { META_KEY, readMeta } from '../session-meta.js';
-import type { SessionRedis } from './lua/lua-scripts.js';
-import { clusterStoreClient } from './cluster-store-client.js';
+import type { BoundedRedis } from './bounded-redis.js';
+import { storeClient } from './store-client.js';
 import type { SessionCommands } from './session-commands.js';
 import {
   applyChanges,
@@ -45,23 +44,26 @@ const MAX_SAVE_ATTEMPTS = 50;
 //   overwriting it, so concurrent requests keep each other's writes, and it never recreates a deleted session;
 // - set and touch maintain the user's session index (in the same script on one Redis; see SessionCommands);
 // - get treats a stored value that is not a JSON session as no session (with a warning), not as an error;
-// - on a Redis Cluster, connect-redis's own all/ids/length/clear/destroy scan every master and split by slot.
+// - connect-redis's own all/ids/length/clear/destroy send bounded commands too (on a Redis Cluster they scan every
+//   master and split by slot).
 export class StashRedisStore extends RedisStore {
   private readonly baselines = new WeakMap<object, Baseline>();
 
   constructor(
-    private readonly redis: SessionRedis,
+    private readonly redis: BoundedRedis,
     private readonly commands: SessionCommands,
     private readonly settings: { readonly keys: SessionKeys; readonly ttl: number; readonly rolling: boolean },
     private readonly logger: LoggerService,
   ) {
-    super({ client: redis, prefix: settings.keys.prefix, ttl: settings.ttl });
-    if (isCluster(redis)) this.client = clusterStoreClient(redis);
+    const client = storeClient(redis);
+    super({ client, prefix: settings.keys.prefix, ttl: settings.ttl });
+    // connect-redis wraps the client it is given as if it were node-redis's or ioredis's; ours is already its shape.
+    this.client = client;
   }
 
   override async get(sid: string, cb?: Callback): Promise<unknown> {
     try {
-      const raw = await this.redis.getBuffer(this.settings.keys.session(sid));
+      const raw = await this.redis.send((client) => client.getBuffer(this.settings.keys.session(sid)));
       if (!raw) return done(cb, null, null);
       const data = parseSessionData(raw.toString('utf8'));
       if (!data) {
@@ -155,7 +157,7 @@ export class StashRedisStore extends RedisStore {
       }
       // Deleted meanwhile (a logout elsewhere, destroyAllForUser): never bring it back.
       if (written === 0) throw new SessionInterruptedError(sid);
-      const raw = await this.redis.getBuffer(this.settings.keys.session(sid));
+      const raw = await this.redis.send((client) => client.getBuffer(this.settings.keys.session(sid)));
       const stored = raw ? parseSnapshot(raw.toString('utf8')) : undefined;
       if (!raw || !stored) throw new SessionInterruptedError(sid);
       next = applyChanges(stored, changes);

@@ -1,6 +1,6 @@
 import type { SessionKeys } from '../keys/session-keys.js';
 import { readMeta } from '../session-meta.js';
-import type { SessionRedis } from './lua/lua-scripts.js';
+import type { BoundedRedis } from './bounded-redis.js';
 import type { SessionCommands } from './session-commands.js';
 import { parseSessionData } from './session-snapshot.js';
 import type { UserSession } from './user-session.interface.js';
@@ -10,14 +10,16 @@ import type { UserSession } from './user-session.interface.js';
 // range on every write and list, and the sets expire with the user's last session.
 export class UserSessionIndex {
   constructor(
-    private readonly redis: SessionRedis,
+    private readonly redis: BoundedRedis,
     private readonly commands: SessionCommands,
     private readonly keys: SessionKeys,
   ) {}
 
   async list(userId: string): Promise<UserSession[]> {
     const index = this.keys.userIndex(userId);
-    const [expiry, seen] = await this.redis.stashSessionList(index.expiry, index.seen, Date.now());
+    const [expiry, seen] = await this.redis.send((client) =>
+      client.stashSessionList(index.expiry, index.seen, Date.now()),
+    );
     const expiresAt = pairs(expiry);
     const seenAt = pairs(seen);
     const ids = [...expiresAt.keys()];
@@ -49,7 +51,8 @@ export class UserSessionIndex {
   // Deletes every session of the user but `except`, with their index entries; returns how many existed.
   async destroyAll(userId: string, except: readonly string[]): Promise<number> {
     const index = this.keys.userIndex(userId);
-    const ids = (await this.redis.zrange(index.expiry, '0', '-1')).filter((id) => !except.includes(id));
+    const indexed = await this.redis.send((client) => client.zrange(index.expiry, '0', '-1'));
+    const ids = indexed.filter((id) => !except.includes(id));
     if (ids.length === 0) return 0;
     return this.commands.destroyMany(userId, ids);
   }
