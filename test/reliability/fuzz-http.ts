@@ -16,13 +16,16 @@ export interface HttpOptions {
 
 /** No request of the fuzzer may hang: past this it fails (as an error the test counts). */
 const REQUEST_TIMEOUT_MS = 15_000;
+const IDLE_SOCKET_MS = 2_000;
 
 /**
  * A keep-alive HTTP client for one loopback server, with real sockets (the cookbook listens on 127.0.0.1). JSON
  * bodies only. `close()` destroys its sockets, so nothing is left open for jest.
  */
 export class LoopbackHttp {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32 });
+  // A socket idle for the server's keepAliveTimeout (Node's 5 s) is closed by the server; reused at that moment, a
+  // request fails with "socket hang up" before the server read it. Idle sockets are dropped well before that here.
+  private readonly agent = new Agent({ keepAlive: true, maxSockets: 32, timeout: IDLE_SOCKET_MS });
 
   constructor(private readonly port: number) {}
 
