@@ -1,17 +1,12 @@
-import { Recipe } from '../../apps/cookbook/src/recipes/recipe.entity.js';
 import type { TestDatabaseKind } from '../support/test-database.js';
 import { waitFor } from '../support/redis-server.js';
 import { startFuzzCookbook, type FuzzCookbook, type InvalidationMode } from './fuzz-cookbook.js';
-import { findViolations, VersionLedger } from './fuzz-history.js';
-import { RecordLocks } from './fuzz-record-locks.js';
+import { findViolations, type VersionLedger } from './fuzz-history.js';
+import { createRecipePool } from './fuzz-recipe-pool.js';
 import type { RedisFaults } from './fuzz-redis-faults.js';
-import { describeFailingSeed } from './fuzz-report.js';
-import { planSeed, type FaultKind, type FaultWeights } from './fuzz-schedule.js';
-import { executeSeed, type SeedContext } from './fuzz-seed-execution.js';
-import { versionText } from './fuzz-versions.js';
+import type { FaultKind } from './fuzz-schedule.js';
+import { runSeedLoop, type SeedLoopOptions } from './fuzz-seed-loop.js';
 
-/** Recipes a run writes to; each seed picks a few of them. */
-export const POOL_SIZE = 5;
 /** After a Redis fault, the app must take writes again within this (reconnect backoff, breaker cool-down). */
 const RECOVERY_MS = 15_000;
 
@@ -42,8 +37,6 @@ export interface RunTotals {
   latency: Record<string, { count: number; totalMs: number; maxMs: number }>;
 }
 
-const MAX_REPORTS = 3;
-
 /**
  * One cookbook (one database, one invalidation mode) and the seeds run against it, one after the other: a pool
  * of recipes created once, a ledger of their versions across seeds, the writer's session.
@@ -63,16 +56,7 @@ export class FuzzRun {
   static async start(kind: TestDatabaseKind, redis: RedisFaults, mode: InvalidationMode): Promise<FuzzRun> {
     const app = await startFuzzCookbook(kind, `fuzz-${mode}`, { redisUrl: redis.url, mode });
     try {
-      // The fixtures' recipes go: every list and index page shows every recipe, and only the pool's are checked.
-      const fixtures = await app.runner.read((manager) => manager.find(Recipe, { select: { id: true } }));
-      for (const { id } of fixtures) await app.writes.remove(id);
-      const ledger = new VersionLedger();
-      const pool: number[] = [];
-      for (let k = 0; k < POOL_SIZE; k++) {
-        const recipe = await app.writes.create({ name: `Fuzz recipe ${k}`, description: versionText(0) });
-        ledger.register(recipe.id, 0, performance.now());
-        pool.push(recipe.id);
-      }
+      const { pool, ledger } = await createRecipePool(app, 'Fuzz recipe');
       const probe = await app.writes.create({ name: 'Fuzz recovery probe', description: 'probe 0' });
       const run = new FuzzRun(app, redis, pool, probe.id, ledger);
       run.cookie = await app.signIn();
@@ -88,58 +72,35 @@ export class FuzzRun {
     return this.app.errorLogs;
   }
 
-  /** Runs `seeds` in order, stopping (and saying so) once `budgetMs` has passed. */
-  async runSeeds(
-    seeds: readonly number[],
-    faults: FaultWeights,
-    budgetMs: number,
-    testName: string,
-  ): Promise<RunTotals> {
-    const started = performance.now();
+  /** Runs `options.seeds` in order, stopping (and saying so) once `options.budgetMs` has passed. */
+  async runSeeds(options: SeedLoopOptions): Promise<RunTotals> {
     const totals = emptyTotals();
-    const context: SeedContext = {
-      app: this.app,
-      redis: this.redis,
-      ledger: this.ledger,
-      locks: new RecordLocks(),
-      pool: this.pool,
-      writerCookie: () => this.cookie,
-    };
-    for (const seed of seeds) {
-      if (performance.now() - started > budgetMs) {
-        totals.outOfTime = true;
-        break;
-      }
-      const seedStarted = performance.now();
-      const plan = planSeed(seed, this.pool.length, faults);
-      this.app.setLoaderDelay(plan.loaderDelayMs);
-      const outcome = await executeSeed(context, plan);
-      if (plan.fault === 'pause-write' || plan.fault === 'redis-kill') await this.recover();
-      const violations = findViolations(outcome.reads, this.ledger);
-      totals.seeds++;
-      totals.ops += plan.ops.length;
-      totals.reads += outcome.reads.length;
-      totals.cachedReads += outcome.reads.filter((read) => read.cache === 'HIT' || read.cache === 'STALE').length;
-      totals.writes += outcome.writes.length;
-      totals.committed += outcome.writes.filter((write) => write.outcome === 'committed').length;
-      totals.rolledBack += outcome.writes.filter((write) => write.outcome === 'rolled-back').length;
-      totals.faultWriteErrors += outcome.faultWriteErrors;
-      totals.unexpectedErrors.push(...outcome.unexpectedErrors.map((error) => `seed ${seed}: ${error}`));
-      totals.seedsByFault[plan.fault]++;
-      totals.msByFault[plan.fault] += performance.now() - seedStarted;
-      for (const read of outcome.reads) addLatency(totals, `read ${read.path}`, read.endedAt - read.startedAt);
-      for (const write of outcome.writes)
-        addLatency(totals, `write ${write.path}`, (write.endedAt ?? write.startedAt) - write.startedAt);
-      for (const op of plan.ops) if (op.kind === 'write' && op.fault) totals.faultedWrites[op.fault.kind]++;
-      if (violations.length > 0) {
+    const loop = await runSeedLoop(
+      { app: this.app, redis: this.redis, ledger: this.ledger, pool: this.pool, writerCookie: () => this.cookie },
+      options,
+      async ({ seed, plan, outcome, startedAt }) => {
+        if (plan.fault === 'pause-write' || plan.fault === 'redis-kill') await this.recover();
+        const violations = findViolations(outcome.reads, this.ledger);
+        totals.seeds++;
+        totals.ops += plan.ops.length;
+        totals.reads += outcome.reads.length;
+        totals.cachedReads += outcome.reads.filter((read) => read.cache === 'HIT' || read.cache === 'STALE').length;
+        totals.writes += outcome.writes.length;
+        totals.committed += outcome.writes.filter((write) => write.outcome === 'committed').length;
+        totals.rolledBack += outcome.writes.filter((write) => write.outcome === 'rolled-back').length;
+        totals.faultWriteErrors += outcome.faultWriteErrors;
+        totals.unexpectedErrors.push(...outcome.unexpectedErrors.map((error) => `seed ${seed}: ${error}`));
+        totals.seedsByFault[plan.fault]++;
+        totals.msByFault[plan.fault] += performance.now() - startedAt;
+        for (const read of outcome.reads) addLatency(totals, `read ${read.path}`, read.endedAt - read.startedAt);
+        for (const write of outcome.writes)
+          addLatency(totals, `write ${write.path}`, (write.endedAt ?? write.startedAt) - write.startedAt);
+        for (const op of plan.ops) if (op.kind === 'write' && op.fault) totals.faultedWrites[op.fault.kind]++;
         totals.violations += violations.length;
-        totals.violatingSeeds.push(seed);
-        if (totals.reports.length < MAX_REPORTS)
-          totals.reports.push(describeFailingSeed(outcome, violations, testName));
-      }
-    }
-    totals.runMs = performance.now() - started;
-    return totals;
+        return violations;
+      },
+    );
+    return Object.assign(totals, loop);
   }
 
   async close(): Promise<void> {

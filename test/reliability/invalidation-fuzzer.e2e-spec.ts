@@ -1,5 +1,5 @@
+import { perSuite } from '../support/per-suite.js';
 import { TEST_DATABASE_KINDS, type TestDatabaseKind } from '../support/test-database.js';
-import { watchUnhandledRejections } from '../support/unhandled-rejections.js';
 import { recordResult } from '../tools/reliability-log.js';
 import { NAIVE_MODES, type NaiveMode } from './fuzz-naive-invalidation.js';
 import { RedisFaults } from './fuzz-redis-faults.js';
@@ -82,33 +82,28 @@ function figures(totals: RunTotals, errorLogs: number): Record<string, number | 
 }
 
 describe.each(TEST_DATABASE_KINDS)('the invalidation race fuzzer on %s', (kind) => {
-  const rejections = watchUnhandledRejections();
-  let redis: RedisFaults;
-
-  beforeAll(async () => {
-    redis = await RedisFaults.start();
-  });
-
-  afterAll(async () => {
-    await redis?.stop();
-    rejections.expectNone();
-  });
+  const redis = perSuite(() => RedisFaults.start());
 
   it(
     'with the real invalidation: no read that started after a write returned shows an older or rolled-back version',
     async () => {
       const seeds = seedsToRun(REAL_SEEDS, true);
-      const run = await FuzzRun.start(kind, redis, 'real');
+      const run = await FuzzRun.start(kind, redis.current, 'real');
       let totals: RunTotals;
       try {
-        totals = await run.runSeeds(seeds, REAL_MODE_FAULTS, REAL_BUDGET_MS, `fuzzer on ${kind} with the real`);
+        totals = await run.runSeeds({
+          seeds,
+          faults: REAL_MODE_FAULTS,
+          budgetMs: REAL_BUDGET_MS,
+          testName: `fuzzer on ${kind} with the real`,
+        });
       } finally {
         await run.close();
       }
       recordResult('4', `${kind}: real invalidation`, {
         ...figures(totals, run.errorLogs.length),
-        pausesInjected: redis.injected['pause-write'],
-        killsInjected: redis.injected['redis-kill'],
+        pausesInjected: redis.current.injected['pause-write'],
+        killsInjected: redis.current.injected['redis-kill'],
       });
 
       // One assertion, so that a failure shows every problem at once (the violating seeds' traces first).
@@ -147,10 +142,15 @@ describe.each(TEST_DATABASE_KINDS)('the invalidation race fuzzer on %s', (kind) 
     'with the naive %s invalidation (negative control): the fuzzer sees stale reads',
     async (mode) => {
       const seeds = seedsToRun(NAIVE_SEEDS, false);
-      const run = await FuzzRun.start(kind, redis, mode);
+      const run = await FuzzRun.start(kind, redis.current, mode);
       let totals: RunTotals;
       try {
-        totals = await run.runSeeds(seeds, NO_FAULTS, NAIVE_BUDGET_MS, `fuzzer on ${kind} with the naive ${mode}`);
+        totals = await run.runSeeds({
+          seeds,
+          faults: NO_FAULTS,
+          budgetMs: NAIVE_BUDGET_MS,
+          testName: `fuzzer on ${kind} with the naive ${mode}`,
+        });
       } finally {
         await run.close();
       }

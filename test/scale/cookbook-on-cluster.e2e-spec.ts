@@ -5,7 +5,8 @@ import { waitFor } from '../support/redis-server.js';
 import type { CookbookProcess } from '../tools/cookbook-process.js';
 import { runLoad, type LoadResult } from '../tools/http-load.js';
 import { recordResult } from '../tools/reliability-log.js';
-import { addressList, CookbookPair } from './cookbook-pair.js';
+import { addressList } from './cookbook-pair.js';
+import { cookbookPairPerSuite } from './cookbook-pair-per-suite.js';
 import { FIXTURE_PASSWORD, get, send, signIn, SHARED_HOST, whoAmI } from './instance-http.js';
 
 // Issue 8: two cookbook processes (A and B) on a 3-master Redis Cluster with a replica each, configured with
@@ -28,33 +29,27 @@ const LOAD_MS = 9_000;
 const KILL_AFTER_MS = 1_500;
 
 describe('the cookbook on a Redis Cluster (two instances, REDIS_CLUSTER_NODES)', () => {
-  let topology: RedisClusterTopology;
-  let pair: CookbookPair;
+  const suite = cookbookPairPerSuite({
+    label: 'on-cluster',
+    startTopology: () => RedisClusterTopology.start({ masters: 3, replicasPerMaster: 1 }),
+    redisEnv: (topology) => ({
+      REDIS_CLUSTER_NODES: addressList(topology.nodes),
+      LOGIN_RATE_LIMIT: String(LOGIN_LIMIT),
+    }),
+    timeoutMs: START_TIMEOUT_MS,
+  });
   let prefix: string;
   let a: CookbookProcess;
   let b: CookbookProcess;
 
-  beforeAll(async () => {
-    topology = await RedisClusterTopology.start({ masters: 3, replicasPerMaster: 1 });
-    pair = await CookbookPair.start('on-cluster', {
-      REDIS_CLUSTER_NODES: addressList(topology.nodes),
-      LOGIN_RATE_LIMIT: String(LOGIN_LIMIT),
-    });
-    ({ prefix, a, b } = pair);
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    try {
-      await pair?.close();
-    } finally {
-      await topology?.stop();
-    }
-  }, START_TIMEOUT_MS);
+  beforeAll(() => {
+    ({ prefix, a, b } = suite.pair);
+  });
 
   /** How many of the run's keys each master holds (SCAN on each, never KEYS). */
   async function keysPerMaster(): Promise<number[]> {
     const counts: number[] = [];
-    for (const master of await topology.masters()) {
+    for (const master of await suite.topology.masters()) {
       let cursor = '0';
       let count = 0;
       do {
@@ -110,7 +105,7 @@ describe('the cookbook on a Redis Cluster (two instances, REDIS_CLUSTER_NODES)',
 
   it('survives the SIGKILL of the master holding a session: reads 200, sessions 200 or 503, then recovery', async () => {
     const alice = await signIn(a.url, 'alice');
-    const victim = await topology.masterOf(`${prefix}-session:${alice.sessionId}`);
+    const victim = await suite.topology.masterOf(`${prefix}-session:${alice.sessionId}`);
     const reads = ['/api/recipes/1', '/api/recipes/2', '/cookbook/recipes/1', '/cookbook/recipes/2', '/cookbook/'];
     for (const path of reads) await get(a.url, path).expect(200);
 
@@ -132,8 +127,8 @@ describe('the cookbook on a Redis Cluster (two instances, REDIS_CLUSTER_NODES)',
     });
     await new Promise((resolve) => setTimeout(resolve, KILL_AFTER_MS));
     const killedAt = performance.now();
-    await topology.kill(victim.port, 'SIGKILL');
-    const promoted = await topology.waitForFailover(victim.port, 15_000);
+    await suite.topology.kill(victim.port, 'SIGKILL');
+    const promoted = await suite.topology.waitForFailover(victim.port, 15_000);
     const failoverMs = performance.now() - killedAt;
     const report = await load;
 

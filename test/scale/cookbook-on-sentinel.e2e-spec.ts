@@ -3,7 +3,8 @@ import { nodeCommand } from '../support/redis-node-process.js';
 import { waitFor } from '../support/redis-server.js';
 import { RedisSentinelTopology } from '../support/redis-sentinel.js';
 import { recordResult } from '../tools/reliability-log.js';
-import { addressList, CookbookPair } from './cookbook-pair.js';
+import { addressList } from './cookbook-pair.js';
+import { cookbookPairPerSuite } from './cookbook-pair-per-suite.js';
 import { get, send, signIn, whoAmI } from './instance-http.js';
 
 // Issue 8: two cookbook processes configured with REDIS_SENTINELS and REDIS_SENTINEL_NAME only (one master, one
@@ -14,28 +15,19 @@ const START_TIMEOUT_MS = 120_000;
 const RECOVERS_WITHIN_MS = 15_000;
 
 describe('the cookbook behind Redis sentinels (two instances, REDIS_SENTINELS)', () => {
-  let topology: RedisSentinelTopology;
-  let pair: CookbookPair;
-
-  beforeAll(async () => {
-    topology = await RedisSentinelTopology.start({ name: 'stash-cookbook' });
-    pair = await CookbookPair.start('on-sentinel', {
+  const suite = cookbookPairPerSuite({
+    label: 'on-sentinel',
+    startTopology: () => RedisSentinelTopology.start({ name: 'stash-cookbook' }),
+    redisEnv: (topology) => ({
       REDIS_SENTINELS: addressList(topology.sentinels),
       REDIS_SENTINEL_NAME: topology.name,
-    });
-  }, START_TIMEOUT_MS);
-
-  afterAll(async () => {
-    try {
-      await pair?.close();
-    } finally {
-      await topology?.stop();
-    }
-  }, START_TIMEOUT_MS);
+    }),
+    timeoutMs: START_TIMEOUT_MS,
+  });
 
   /** Alice writes recipe 6 on A; B's next reads miss and show it, then hit with it. */
   async function expectWriteOnASeenOnB(cookie: string): Promise<void> {
-    const { a, b } = pair;
+    const { a, b } = suite.pair;
     const path = '/api/recipes/6';
     await get(b.url, path).expect(200);
     expect((await get(b.url, path).expect(200)).headers['x-cache']).toBe('HIT');
@@ -49,16 +41,16 @@ describe('the cookbook behind Redis sentinels (two instances, REDIS_SENTINELS)',
   }
 
   it('shares sessions and invalidations between A and B, before and after a SENTINEL FAILOVER', async () => {
-    const { a, b } = pair;
+    const { a, b } = suite.pair;
     const alice = await signIn(a.url, 'alice');
     expect(await whoAmI(b.url, alice.cookie)).toBe('alice');
     await expectWriteOnASeenOnB(alice.cookie);
 
-    const oldMaster = await topology.master();
+    const oldMaster = await suite.topology.master();
     // The session is on the master the sentinels name, not on some default Redis.
-    expect(await nodeCommand(oldMaster, ['EXISTS', `${pair.prefix}-session:${alice.sessionId}`])).toBe(1);
+    expect(await nodeCommand(oldMaster, ['EXISTS', `${suite.pair.prefix}-session:${alice.sessionId}`])).toBe(1);
     const failoverStarted = performance.now();
-    const newMaster = await topology.failover();
+    const newMaster = await suite.topology.failover();
     const electedMs = performance.now() - failoverStarted;
     expect(newMaster).not.toBe(oldMaster);
 
@@ -69,7 +61,7 @@ describe('the cookbook behind Redis sentinels (two instances, REDIS_SENTINELS)',
       "alice's session did not work again on both instances after the failover",
     );
     const sessionsBackMs = performance.now() - failoverStarted;
-    expect(await nodeCommand(newMaster, ['EXISTS', `${pair.prefix}-session:${alice.sessionId}`])).toBe(1);
+    expect(await nodeCommand(newMaster, ['EXISTS', `${suite.pair.prefix}-session:${alice.sessionId}`])).toBe(1);
     await expectWriteOnASeenOnB(alice.cookie);
     await send(b.url, 'post', '/api/logout', {}, alice.cookie).expect(204);
     expect(await whoAmI(a.url, alice.cookie)).toBe(401);

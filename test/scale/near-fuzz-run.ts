@@ -1,19 +1,12 @@
-import { Recipe } from '../../apps/cookbook/src/recipes/recipe.entity.js';
 import { cookbookEnv } from '../support/cookbook-env.js';
 import { CookbookProcess } from '../tools/cookbook-process.js';
 import { startFuzzCookbook, type FuzzCookbook } from '../reliability/fuzz-cookbook.js';
-import { findViolations, VersionLedger, type ReadEvent } from '../reliability/fuzz-history.js';
+import { findViolations, type ReadEvent, type VersionLedger } from '../reliability/fuzz-history.js';
 import { LoopbackHttp } from '../reliability/fuzz-http.js';
-import { RecordLocks } from '../reliability/fuzz-record-locks.js';
+import { createRecipePool } from '../reliability/fuzz-recipe-pool.js';
 import type { RedisFaults } from '../reliability/fuzz-redis-faults.js';
-import { describeFailingSeed } from '../reliability/fuzz-report.js';
-import { POOL_SIZE } from '../reliability/fuzz-run.js';
-import { planSeed, type FaultWeights } from '../reliability/fuzz-schedule.js';
-import { executeSeed, type SeedContext } from '../reliability/fuzz-seed-execution.js';
-import { versionText } from '../reliability/fuzz-versions.js';
+import { runSeedLoop, type SeedLoopOptions } from '../reliability/fuzz-seed-loop.js';
 import { checkWithinBound } from './near-fuzz-bound.js';
-
-const MAX_REPORTS = 3;
 
 /** What a near-cache run measured over its seeds. */
 export interface NearRunTotals {
@@ -63,15 +56,7 @@ export class NearFuzzRun {
     const app = await startFuzzCookbook('postgres', 'near-fuzz', { redisUrl: redis.url, mode: 'real', env: near });
     let remote: CookbookProcess | undefined;
     try {
-      const fixtures = await app.runner.read((manager) => manager.find(Recipe, { select: { id: true } }));
-      for (const { id } of fixtures) await app.writes.remove(id);
-      const ledger = new VersionLedger();
-      const pool: number[] = [];
-      for (let k = 0; k < POOL_SIZE; k++) {
-        const recipe = await app.writes.create({ name: `Near fuzz recipe ${k}`, description: versionText(0) });
-        ledger.register(recipe.id, 0, performance.now());
-        pool.push(recipe.id);
-      }
+      const { pool, ledger } = await createRecipePool(app, 'Near fuzz recipe');
       remote = await CookbookProcess.start({
         label: 'near-fuzz-b',
         env: cookbookEnv(app.db, app.prefix, { REDIS_URL: redis.url, STASH_TEST_HOOKS: '1', ...near }),
@@ -94,60 +79,39 @@ export class NearFuzzRun {
     return this.app.errorLogs;
   }
 
-  /** Runs `seeds` in order, stopping (and saying so) once `budgetMs` has passed. */
-  async runSeeds(
-    seeds: readonly number[],
-    faults: FaultWeights,
-    budgetMs: number,
-    staleBoundMs: number,
-    testName: string,
-  ): Promise<NearRunTotals> {
-    const started = performance.now();
+  /**
+   * Runs `options.seeds` in order, stopping (and saying so) once `options.budgetMs` has passed; reads on B may be
+   * stale for `staleBoundMs`.
+   */
+  async runSeeds(options: SeedLoopOptions, staleBoundMs: number): Promise<NearRunTotals> {
     const totals = emptyTotals();
-    const context: SeedContext = {
-      app: this.app,
-      redis: this.redis,
-      ledger: this.ledger,
-      locks: new RecordLocks(),
-      pool: this.pool,
-      writerCookie: () => this.cookie,
-      readerFor: (op) => (isRemote(op) ? this.remoteHttp : this.app.http),
-    };
-    for (const seed of seeds) {
-      if (performance.now() - started > budgetMs) {
-        totals.outOfTime = true;
-        break;
-      }
-      const plan = planSeed(seed, this.pool.length, faults);
-      this.app.setLoaderDelay(plan.loaderDelayMs);
-      const outcome = await executeSeed(context, plan);
-      const remoteReads = outcome.reads.filter((read) => isRemote(read.op));
-      const local = findViolations(
-        outcome.reads.filter((read) => !isRemote(read.op)),
-        this.ledger,
-      );
-      const remote = checkWithinBound(remoteReads, this.ledger, staleBoundMs);
-      totals.seeds++;
-      totals.reads += outcome.reads.length;
-      totals.remoteReads += remoteReads.length;
-      totals.cachedReads += outcome.reads.filter(fromCache).length;
-      totals.remoteCachedReads += remoteReads.filter(fromCache).length;
-      totals.writes += outcome.writes.length;
-      totals.localViolations += local.length;
-      totals.violationsBeyondBound += remote.beyondBound.length;
-      totals.staleWithinBound += remote.staleWithinBound;
-      totals.worstLagMs = Math.max(totals.worstLagMs, remote.worstLagMs);
-      totals.unexpectedErrors.push(...outcome.unexpectedErrors.map((error) => `seed ${seed}: ${error}`));
-      const violations = [...local, ...remote.beyondBound];
-      if (violations.length > 0) {
-        totals.violatingSeeds.push(seed);
-        if (totals.reports.length < MAX_REPORTS) {
-          totals.reports.push(describeFailingSeed(outcome, violations, testName));
-        }
-      }
-    }
-    totals.runMs = performance.now() - started;
-    return totals;
+    const reader = (op: number) => (isRemote(op) ? this.remoteHttp : this.app.http);
+    const { app, redis, ledger, pool } = this;
+    const loop = await runSeedLoop(
+      { app, redis, ledger, pool, writerCookie: () => this.cookie, readerFor: reader },
+      options,
+      ({ seed, outcome }) => {
+        const remoteReads = outcome.reads.filter((read) => isRemote(read.op));
+        const local = findViolations(
+          outcome.reads.filter((read) => !isRemote(read.op)),
+          this.ledger,
+        );
+        const remote = checkWithinBound(remoteReads, this.ledger, staleBoundMs);
+        totals.seeds++;
+        totals.reads += outcome.reads.length;
+        totals.remoteReads += remoteReads.length;
+        totals.cachedReads += outcome.reads.filter(fromCache).length;
+        totals.remoteCachedReads += remoteReads.filter(fromCache).length;
+        totals.writes += outcome.writes.length;
+        totals.localViolations += local.length;
+        totals.violationsBeyondBound += remote.beyondBound.length;
+        totals.staleWithinBound += remote.staleWithinBound;
+        totals.worstLagMs = Math.max(totals.worstLagMs, remote.worstLagMs);
+        totals.unexpectedErrors.push(...outcome.unexpectedErrors.map((error) => `seed ${seed}: ${error}`));
+        return [...local, ...remote.beyondBound];
+      },
+    );
+    return Object.assign(totals, loop);
   }
 
   async close(): Promise<void> {

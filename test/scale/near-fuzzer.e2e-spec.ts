@@ -1,4 +1,4 @@
-import { watchUnhandledRejections } from '../support/unhandled-rejections.js';
+import { perSuite } from '../support/per-suite.js';
 import { RedisFaults } from '../reliability/fuzz-redis-faults.js';
 import { SEED_ENV } from '../reliability/fuzz-report.js';
 import type { FaultWeights } from '../reliability/fuzz-schedule.js';
@@ -33,27 +33,20 @@ function seedsToRun(): number[] {
 }
 
 describe('the invalidation race fuzzer on two instances with the near cache on', () => {
-  const rejections = watchUnhandledRejections();
-  let redis: RedisFaults;
-
-  beforeAll(async () => {
-    redis = await RedisFaults.start();
-  });
-
-  afterAll(async () => {
-    await redis?.stop();
-    rejections.expectNone();
-  });
+  const redis = perSuite(() => RedisFaults.start());
 
   it(
     `no read on the writer shows an older version; on the other instance, none older than ${STALE_BOUND_MS} ms allows`,
     async () => {
       const seeds = seedsToRun();
-      const run = await NearFuzzRun.start(redis);
+      const run = await NearFuzzRun.start(redis.current);
       let totals: NearRunTotals;
       let nearHits: number;
       try {
-        totals = await run.runSeeds(seeds, NEAR_FAULTS, BUDGET_MS, STALE_BOUND_MS, 'near-cache fuzzer');
+        totals = await run.runSeeds(
+          { seeds, faults: NEAR_FAULTS, budgetMs: BUDGET_MS, testName: 'near-cache fuzzer' },
+          STALE_BOUND_MS,
+        );
         nearHits = (await stashStats(run.remoteProcess)).caches.default!.stats.nearHits;
         await run.remoteProcess.assertClean();
       } finally {

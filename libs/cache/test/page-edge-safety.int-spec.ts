@@ -1,39 +1,23 @@
 import { createCache, type CacheService } from '@stash/cache';
 import { POISONING_VECTORS, cleanRequest, poisonedRequest } from '../../../test/reliability/page-poisoning.js';
 import { sendRaw } from '../../../test/reliability/page-raw-http.js';
-import { RedisServerProcess } from '../../../test/support/redis-server.js';
 import { silentLogger } from './support/page-cache-app.js';
-import { EDGE_TEST_HEARTBEAT_MS, edgeApp, timeUntil, type EdgeApp } from './support/page-edge-app.js';
-import { edgeClient, EdgePages, edgeRuns } from './support/page-edge-pages.js';
+import { EDGE_TEST_HEARTBEAT_MS, edgeApp, timeUntil } from './support/page-edge-app.js';
+import { edgeAppPerTest } from './support/edge-app-per-test.js';
+import { EdgePages } from './support/page-edge-pages.js';
 
 // The channel's bound (two heartbeats) plus the polling step and a loaded machine's scheduling.
 const STALENESS_BOUND_MS = 2 * EDGE_TEST_HEARTBEAT_MS + 400;
 
 describe('the page edge (@CachePage({ edge: true })) under attack and invalidation', () => {
-  let redis: RedisServerProcess;
-  let page: EdgeApp;
-
-  beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
-  beforeEach(async () => {
-    edgeRuns.reset();
-    page = await edgeApp({ redisUrl: redis.url, controllers: [EdgePages] });
-  });
-  afterEach(async () => {
-    await page.close();
-  });
-
-  const { prime, viaExpress } = edgeClient(() => page);
+  const edge = edgeAppPerTest();
+  const { prime, viaExpress } = edge;
 
   describe('under the page cache poisoning vectors', () => {
     it.each(POISONING_VECTORS.map((vector, n) => [vector.name, vector, n] as const))(
       'serves a clean request only what the normal path serves it, after %s on a cold page',
       async (_, vector, n) => {
-        const port = Number(new URL(page.url).port);
+        const port = Number(new URL(edge.page.url).port);
         const host = `localhost:${port}`;
         const path = `/edge/echo/${n}`;
         await sendRaw(port, poisonedRequest(vector, path, host));
@@ -61,7 +45,7 @@ describe('the page edge (@CachePage({ edge: true })) under attack and invalidati
 
     beforeEach(() => {
       other = createCache(
-        { url: redis.url, keyPrefix: page.prefix, near: { heartbeatMs: EDGE_TEST_HEARTBEAT_MS } },
+        { url: edge.redis.url, keyPrefix: edge.page.prefix, near: { heartbeatMs: EDGE_TEST_HEARTBEAT_MS } },
         silentLogger,
       );
     });
@@ -85,7 +69,7 @@ describe('the page edge (@CachePage({ edge: true })) under attack and invalidati
     });
 
     it('stops serving a page deleted by URL in another app', async () => {
-      const second = await edgeApp({ redisUrl: redis.url, controllers: [EdgePages], prefix: page.prefix });
+      const second = await edgeApp({ redisUrl: edge.redis.url, controllers: [EdgePages], prefix: edge.page.prefix });
       try {
         await prime('/edge/plain');
         // rawRequest sends `Host: 127.0.0.1`: the page is keyed under that URL.
@@ -105,15 +89,15 @@ describe('the page edge (@CachePage({ edge: true })) under attack and invalidati
 
     it('empties itself when the channel is down, and fills again once it is back', async () => {
       await prime('/edge/plain');
-      await redis.signal('SIGSTOP');
+      await edge.redis.signal('SIGSTOP');
       try {
         await timeUntil(
-          () => page.pageCache.inProcessSizes()['edgePages.default']!.size === 0,
+          () => edge.page.pageCache.inProcessSizes()['edgePages.default']!.size === 0,
           2_000,
           'the edge emptied itself',
         );
       } finally {
-        await redis.signal('SIGCONT');
+        await edge.redis.signal('SIGCONT');
       }
       expect((await viaExpress('/edge/plain')).enteredExpress).toBe(true);
       await timeUntil(async () => !(await viaExpress('/edge/plain')).enteredExpress, 5_000, 'the edge filled again');

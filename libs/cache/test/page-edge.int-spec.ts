@@ -1,60 +1,36 @@
 import request from 'supertest';
-import { RedisServerProcess } from '../../../test/support/redis-server.js';
-import {
-  commandCalls,
-  dataCommandsBetween,
-  edgeApp,
-  rawRequest,
-  stableHeaders,
-  timeUntil,
-  type EdgeApp,
-} from './support/page-edge-app.js';
-import { edgeClient, EdgePages, edgeRuns } from './support/page-edge-pages.js';
+import { commandCalls, dataCommandsBetween, rawRequest, stableHeaders, timeUntil } from './support/page-edge-app.js';
+import { edgeAppPerTest } from './support/edge-app-per-test.js';
+import { edgeRuns } from './support/page-edge-pages.js';
 
 // These tests need every hit to come from the edge, so the channel gets a heartbeat that a loaded CI machine cannot
 // make late: with the 100 ms one, a 200 ms stall rightly sends hits to the router. The bound is tested in page-edge-safety.
 const HEARTBEAT_MS = 2_000;
 
 describe('the page edge (@CachePage({ edge: true }))', () => {
-  let redis: RedisServerProcess;
-  let page: EdgeApp;
-
-  beforeAll(async () => {
-    redis = await RedisServerProcess.start();
-  });
-  afterAll(async () => {
-    await redis.stop();
-  });
-  beforeEach(async () => {
-    edgeRuns.reset();
-    page = await edgeApp({ redisUrl: redis.url, controllers: [EdgePages], heartbeatMs: HEARTBEAT_MS });
-  });
-  afterEach(async () => {
-    await page.close();
-  });
-
-  const { prime, viaExpress } = edgeClient(() => page);
+  const edge = edgeAppPerTest({ heartbeatMs: HEARTBEAT_MS });
+  const { prime, viaExpress } = edge;
 
   describe('hits', () => {
     it('are answered before Express, with no Redis round trip, and counted', async () => {
       await prime('/edge/plain');
-      const calls = await commandCalls(redis.url);
-      const entered = page.expressRequests();
+      const calls = await commandCalls(edge.redis.url);
+      const entered = edge.page.expressRequests();
       for (let i = 0; i < 50; i++) {
-        const hit = await rawRequest(page.url, '/edge/plain');
+        const hit = await rawRequest(edge.page.url, '/edge/plain');
         expect(hit.status).toBe(200);
         expect(hit.headers['x-cache']).toBe('HIT');
         expect(hit.body.toString()).toBe('<p>plain 1</p>');
       }
       // The Host rawRequest sends: the page's URL is keyed by it.
-      const viaSupertest = await request(page.url).get('/edge/plain').set('Host', '127.0.0.1').expect(200);
+      const viaSupertest = await request(edge.page.url).get('/edge/plain').set('Host', '127.0.0.1').expect(200);
       expect(viaSupertest.headers['x-cache']).toBe('HIT');
       expect(viaSupertest.text).toBe('<p>plain 1</p>');
-      expect(page.expressRequests()).toBe(entered);
-      expect(dataCommandsBetween(calls, await commandCalls(redis.url))).toEqual({});
+      expect(edge.page.expressRequests()).toBe(entered);
+      expect(dataCommandsBetween(calls, await commandCalls(edge.redis.url))).toEqual({});
       expect(edgeRuns.of('/edge/plain')).toBe(1);
-      expect(page.pageCache.edgeStats()!.hits).toBe(51);
-      const sizes = page.pageCache.inProcessSizes();
+      expect(edge.page.pageCache.edgeStats()!.hits).toBe(51);
+      const sizes = edge.page.pageCache.inProcessSizes();
       expect(sizes['edgePages.default']).toEqual({ size: 1, max: 1_000 });
       expect(sizes['edgeBytes.default']!.size).toBeGreaterThan('<p>plain 1</p>'.length);
       expect(sizes['edgeBytes.default']!.max).toBe(16 * 1024 * 1024);
@@ -88,7 +64,7 @@ describe('the page edge (@CachePage({ edge: true }))', () => {
     it('are filled by a normal HIT too, once the edge copy is gone', async () => {
       await prime('/edge/plain');
       // An "all" notice empties the edge (as a version bump anywhere does); Redis still has the page.
-      await page.cache.coherenceChannel().publishAll();
+      await edge.page.cache.coherenceChannel().publishAll();
       const refill = await viaExpress('/edge/plain');
       expect(refill.enteredExpress).toBe(true);
       expect(refill.response.headers['x-cache']).toBe('HIT');
@@ -119,13 +95,7 @@ describe('the page edge (@CachePage({ edge: true }))', () => {
     });
 
     it('for a forwarded host when Express trusts the proxy', async () => {
-      await page.close();
-      page = await edgeApp({
-        redisUrl: redis.url,
-        controllers: [EdgePages],
-        heartbeatMs: HEARTBEAT_MS,
-        configure: (app) => app.set('trust proxy', true),
-      });
+      await edge.reboot({ configure: (app) => app.set('trust proxy', true) });
       await prime('/edge/plain');
       const forwarded = { headers: { 'x-forwarded-host': 'example.com' } };
       expect((await viaExpress('/edge/plain', forwarded)).enteredExpress).toBe(true);
@@ -134,21 +104,21 @@ describe('the page edge (@CachePage({ edge: true }))', () => {
     });
 
     it('for routes not marked edge', async () => {
-      await rawRequest(page.url, '/edge/not-edge');
+      await rawRequest(edge.page.url, '/edge/not-edge');
       const hit = await viaExpress('/edge/not-edge');
       expect(hit.response.headers['x-cache']).toBe('HIT');
       expect(hit.enteredExpress).toBe(true);
-      expect(page.pageCache.edgeStats()!.fills).toBe(0);
+      expect(edge.page.pageCache.edgeStats()!.fills).toBe(0);
     });
 
     it('for pages that vary on Cookie, even to requests without one', async () => {
-      await rawRequest(page.url, '/edge/per-cookie');
+      await rawRequest(edge.page.url, '/edge/per-cookie');
       for (let i = 0; i < 3; i++) {
         const hit = await viaExpress('/edge/per-cookie');
         expect(hit.response.headers['x-cache']).toBe('HIT');
         expect(hit.enteredExpress).toBe(true);
       }
-      expect(page.pageCache.edgeStats()!.fills).toBe(0);
+      expect(edge.page.pageCache.edgeStats()!.fills).toBe(0);
     });
 
     it('for query parameters the page cache keys apart, and serves those it keys together', async () => {
