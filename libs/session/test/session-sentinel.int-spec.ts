@@ -116,5 +116,25 @@ describe('SessionModule on Sentinel', () => {
       const me = await app.http().get('/me').set('Cookie', cookieHeader(browser.cookie)).expect(200);
       expect(me.body.userId).toBeNull();
     });
+
+    it('lets WAIT run its own timeout when it is longer than the command timeout', async () => {
+      const commandTimeoutMs = WAIT_TIMEOUT_MS / 2;
+      const app = await appWith({ ...durable, redis: { commandTimeout: commandTimeoutMs } });
+      const browser = await logIn(app, newUser());
+      const replica = await replicaPort();
+      await topology.kill(replica, 'SIGSTOP');
+      try {
+        const started = performance.now();
+        const logout = await app.http().post('/destroy').set('Cookie', cookieHeader(browser.cookie));
+        const ms = performance.now() - started;
+        expect(logout.status).toBe(503);
+        // WAIT answered (0 replicas) rather than the command timer firing first.
+        expect(app.logger.warn).toHaveBeenCalledWith(expect.stringMatching(/Only 0 of 1 replica/));
+        expect(ms).toBeGreaterThanOrEqual(WAIT_TIMEOUT_MS - 50);
+        expect(ms).toBeLessThan(DURABLE_BOUND_MS);
+      } finally {
+        await topology.kill(replica, 'SIGCONT');
+      }
+    });
   });
 });

@@ -19,9 +19,10 @@ export class BoundedRedis {
   }
 
   // Sends what `command` sends on the client (one command, a script, or a MULTI or pipeline and its exec) and
-  // settles as it does, or rejects with `CommandTimeoutError` when no reply was read within the timeout.
-  send<T>(command: (client: SessionRedis) => Promise<T>): Promise<T> {
-    return withinCommandTimeout(command(this.client), this.commandTimeoutMs);
+  // settles as it does, or rejects with `CommandTimeoutError` when no reply was read within the timeout, or within
+  // `serverWaitMs` more for a command that waits on the server by design (WAIT).
+  send<T>(command: (client: SessionRedis) => Promise<T>, serverWaitMs = 0): Promise<T> {
+    return withinCommandTimeout(command(this.client), this.commandTimeoutMs + serverWaitMs);
   }
 
   // Where a SCAN of every session must run: each master of a cluster, or the one Redis.

@@ -57,12 +57,14 @@ export class ClusterSessionCommands extends SessionCommands {
   private async deleteSessions(keys: string[]): Promise<number> {
     const durability = this.durability;
     if (!durability) return this.redis.send((client) => client.del(...keys));
-    const results = await this.redis.send((client) =>
-      client
-        .pipeline()
-        .del(...keys)
-        .wait(durability.replicas, durability.timeoutMs)
-        .exec(),
+    const results = await this.redis.send(
+      (client) =>
+        client
+          .pipeline()
+          .del(...keys)
+          .wait(durability.replicas, durability.timeoutMs)
+          .exec(),
+      durability.timeoutMs,
     );
     throwFailed(results);
     checkAcknowledged(Number(results![1]![1]), durability);

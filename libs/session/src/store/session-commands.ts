@@ -85,7 +85,10 @@ export class SessionCommands {
   private async confirmDeletion(): Promise<void> {
     const durability = this.durability;
     if (!durability) return;
-    const acknowledged = await this.redis.send((client) => client.wait(durability.replicas, durability.timeoutMs));
+    const acknowledged = await this.redis.send(
+      (client) => client.wait(durability.replicas, durability.timeoutMs),
+      durability.timeoutMs,
+    );
     checkAcknowledged(acknowledged, durability);
   }
 
