@@ -19,7 +19,7 @@ export type { InProcessSize, InProcessSizes } from './in-process-sizes.js';
 export type { BreakerState } from './faults/circuit-breaker.js';
 export { isConnectivityError } from './faults/connectivity-error.js';
 export { whenReady } from './connection/redis-connections.js';
-export { withinCommandTimeout } from './connection/command-timeout.js';
+export { RAW_COMMAND_TIMEOUT_FACTOR, withinCommandTimeout } from './connection/command-timeout.js';
 export { groupBySlot, type SlotGroup } from './store/slot-groups.js';
 export { CommandTimeoutError } from './errors/command-timeout.error.js';
 export type { CacheCodec } from './codec/cache-codec.interface.js';

@@ -1,6 +1,13 @@
 import { CommandTimeoutError } from '../errors/command-timeout.error.js';
 
 /**
+ * How many times a command's own bound (`withinCommandTimeout`) the ioredis `commandTimeout` of a client Stash opens
+ * is: that timer fires before replies already received are read, so it must not beat Stash's after a busy event loop;
+ * it stays only as a safety net (for commands sent on the raw client, which callers bound themselves).
+ */
+export const RAW_COMMAND_TIMEOUT_FACTOR = 10;
+
+/**
  * Settles as `command` does, or rejects with `CommandTimeoutError` when it is still pending `timeoutMs` after it
  * was sent and after the replies already received have been read. Stash bounds each of its own commands with it;
  * use it for the commands you send on `CacheService.client`, whose ioredis `commandTimeout` is only a safety net

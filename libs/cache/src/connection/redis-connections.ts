@@ -2,17 +2,13 @@ import type { LoggerService } from '@nestjs/common';
 import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import type { ResolvedCacheOptions } from '../cache-options.js';
 import { CACHE_DEFAULTS } from '../cache-options.js';
-import { withinCommandTimeout } from './command-timeout.js';
+import { RAW_COMMAND_TIMEOUT_FACTOR, withinCommandTimeout } from './command-timeout.js';
 import { clusterFailFast, sentinelFailFast } from './topology-options.js';
 
 const CONNECT_TIMEOUT_MS = 2_000;
 const MAX_RECONNECT_DELAY_MS = 2_000;
 // ioredis waits this long for a closing socket before destroying it (2 s by default), which delays shutdown.
 const DISCONNECT_TIMEOUT_MS = 200;
-// The store times its own commands (`withinCommandTimeout`): ioredis's timer fires before replies already received
-// are read, so it must not beat the store's after a busy event loop. It stays as a safety net for commands sent on
-// the raw client (`CacheService.client`), which callers bound with `withinCommandTimeout` themselves.
-const RAW_COMMAND_TIMEOUT_FACTOR = 10;
 
 /** A client handed to a cache, and how to give it back. */
 export interface RedisLease {

@@ -5,11 +5,6 @@ import { isCluster } from './is-cluster.js';
 // The bound of each session command unless the options say otherwise (ioredis's `commandTimeout`), in ms.
 export const COMMAND_TIMEOUT_MS = 1_000;
 
-// Each session command is bounded by the session's command timeout through `withinCommandTimeout` (BoundedRedis):
-// ioredis's own timer fires in the timers phase, before a busy event loop reads the replies that arrived in time, so
-// on a client Stash opens it is set this many times higher, as a safety net only (the factor @stash/cache uses).
-export const SAFETY_NET_FACTOR = 10;
-
 // The session's command timeout, in ms, from the ioredis options of a client Stash opens.
 export function configuredCommandTimeoutMs(commandTimeout: unknown): number {
   if (typeof commandTimeout !== 'number' || !Number.isFinite(commandTimeout) || commandTimeout <= 0) {

@@ -1,12 +1,7 @@
 import type { Cluster, ClusterNode, ClusterOptions, Redis, RedisOptions } from 'ioredis';
-import type { CacheModuleOptions, CacheOptions } from '@stash/cache';
+import { RAW_COMMAND_TIMEOUT_FACTOR, type CacheModuleOptions, type CacheOptions } from '@stash/cache';
 import { SessionConfigError } from '../errors/session-config.error.js';
-import {
-  borrowedCommandTimeoutMs,
-  COMMAND_TIMEOUT_MS,
-  configuredCommandTimeoutMs,
-  SAFETY_NET_FACTOR,
-} from './command-timeout.js';
+import { borrowedCommandTimeoutMs, COMMAND_TIMEOUT_MS, configuredCommandTimeoutMs } from './command-timeout.js';
 import { assertMasterRole, type SessionConnectionTarget } from './session-connection-target.js';
 
 // How to reach Redis once `cache` is resolved: a client to borrow, a URL and options (a standalone or Sentinel
@@ -135,12 +130,16 @@ function planCacheClient(
 // A client Stash opens: the configured `commandTimeout` bounds each session command, ioredis gets the safety net.
 function opened(url: string | undefined, options: RedisOptions): ClientPlan {
   const commandTimeoutMs = configuredCommandTimeoutMs(options.commandTimeout);
-  return { url, options: { ...options, commandTimeout: commandTimeoutMs * SAFETY_NET_FACTOR }, commandTimeoutMs };
+  return {
+    url,
+    options: { ...options, commandTimeout: commandTimeoutMs * RAW_COMMAND_TIMEOUT_FACTOR },
+    commandTimeoutMs,
+  };
 }
 
 function openedCluster(nodes: readonly ClusterNode[], options: ClusterOptions): ClientPlan {
   const commandTimeoutMs = configuredCommandTimeoutMs(options.redisOptions?.commandTimeout);
-  const redisOptions = { ...options.redisOptions, commandTimeout: commandTimeoutMs * SAFETY_NET_FACTOR };
+  const redisOptions = { ...options.redisOptions, commandTimeout: commandTimeoutMs * RAW_COMMAND_TIMEOUT_FACTOR };
   return { cluster: { nodes, options: { ...options, redisOptions } }, commandTimeoutMs };
 }
 
